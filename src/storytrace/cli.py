@@ -1,0 +1,248 @@
+"""The command line: a thin layer over the library.
+
+Options that tune a run come from the settings table (`settings.SETTINGS`), so they are
+spelled out once. Exit codes: 0 all inputs accepted, 1 some inputs rejected (or a store
+problem), 2 usage error. Every command's help ends with an example.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storytrace import __version__
+from storytrace.errors import StorytraceError, UsageError
+from storytrace.export import CSV_TABLES, FORMATS, render
+from storytrace.runner import RunReport, run
+from storytrace.settings import SETTINGS, Settings
+from storytrace.stages import stage_names
+from storytrace.store import DEFAULT_DB, Store
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False)
+
+
+class _Group(click.Group):
+    """Turns StorytraceError into a one-line message, a hint and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StorytraceError as error:
+            click.echo(f"Error: {error.message}", err=True)
+            if error.hint:
+                click.echo(f"Hint: {error.hint}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=_Group, epilog="Example: storytrace run examples/ --report demo/story.json")
+@click.version_option(__version__, prog_name="storytrace")
+def cli() -> None:
+    """Trace a developing news story across outlets."""
+
+
+def _db_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+        help="DuckDB database file (created if missing).",
+    )(function)
+
+
+def _settings_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    for setting in reversed(SETTINGS):
+        function = click.option(
+            f"--{setting.name.replace('_', '-')}", setting.name, type=type(setting.default),
+            default=None, help=f"{setting.help} [default: {setting.default}]",
+        )(function)
+    return function
+
+
+def _common_run_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")(
+        function)
+    function = click.option("--verbose", "-v", is_flag=True, help="Log each committed batch.")(
+        function)
+    function = click.option("--json", "as_json", is_flag=True,
+                            help="Print the run summary as JSON.")(function)
+    return _db_option(_settings_options(function))
+
+
+@cli.command(epilog="Example: storytrace run examples/ --db demo.duckdb --report demo/story.json")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--until", type=click.Choice(stage_names()), default=None,
+              help="Stop after this stage (for debugging and benchmarks).")
+@click.option("--report", type=click.Path(dir_okay=False), default=None,
+              help="Also write the export to this file; its suffix picks the format "
+                   f"({', '.join('.' + f for f in FORMATS)}).")
+@_common_run_options
+def run_command(sources: tuple[str, ...], until: str | None, report: str | None,
+                db: str, quiet: bool, verbose: bool, as_json: bool, **settings: Any) -> None:
+    """Ingest SOURCES (files, directories, globs), analyse, link and store them."""
+    report_format = _report_format(report) if report else None
+    outcome = _run(sources, db, until, quiet, verbose, as_json, settings)
+    if report and report_format:
+        with Store(db) as store:
+            Path(report).parent.mkdir(parents=True, exist_ok=True)
+            Path(report).write_text(render(store, report_format), encoding="utf-8")
+        if not quiet and not as_json:
+            stdout.print(f"Report written to {report}")
+    sys.exit(outcome.exit_code)
+
+
+cli.add_command(run_command, name="run")
+
+
+@cli.command(epilog="Example: storytrace ingest new-articles/ --db newsroom.duckdb")
+@click.argument("sources", nargs=-1, required=True)
+@_common_run_options
+def ingest(sources: tuple[str, ...], db: str, quiet: bool, verbose: bool, as_json: bool,
+           **settings: Any) -> None:
+    """Read and extract SOURCES into the store without the later stages."""
+    sys.exit(_run(sources, db, "extract", quiet, verbose, as_json, settings).exit_code)
+
+
+def _run(sources: tuple[str, ...], db: str, until: str | None, quiet: bool, verbose: bool,
+         as_json: bool, options: dict[str, Any]) -> RunReport:
+    if verbose:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
+    settings = Settings.from_mapping(options)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=stderr, transient=True,
+                        disable=quiet or as_json)
+    with Store(db) as store, progress:
+        task = progress.add_task("Reading inputs", total=None)
+        outcome = run(list(sources), store, settings, until=until,
+                      progress=lambda done, total: progress.update(task, completed=done,
+                                                                   total=total))
+        if as_json:
+            click.echo(json.dumps(_summary(outcome, store), indent=2))
+        elif not quiet:
+            _print_summary(outcome, store)
+    return outcome
+
+
+def _summary(outcome: RunReport, store: Store) -> dict[str, Any]:
+    return {
+        "stages": outcome.stages,
+        "inputs": {status: outcome.count(status)
+                   for status in ("accepted", "duplicate", "rejected")},
+        "unchanged": outcome.unchanged,
+        "rejected": [{"source": e.source, "reason": e.reason}
+                     for e in outcome.ledger if e.status == "rejected"],
+        "diagnostics": [{"stage": d.stage, "subject": d.subject, "reason": d.reason}
+                        for d in outcome.diagnostics],
+        "store": store.counts(),
+    }
+
+
+def _print_summary(outcome: RunReport, store: Store) -> None:
+    stdout.print(
+        f"Inputs: {outcome.count('accepted')} accepted, {outcome.count('duplicate')} duplicate, "
+        f"{outcome.count('rejected')} rejected, {outcome.unchanged} already in the store"
+    )
+    for entry in outcome.ledger:
+        if entry.status == "rejected":
+            stdout.print(f"  rejected {entry.source}: {entry.reason}")
+    counts = store.counts()
+    stdout.print(f"Store {store.path}: {counts['articles']} articles, "
+                 f"{counts['stories']} stories")
+    _print_stories(store, limit=10)
+
+
+def _print_stories(store: Store, limit: int | None = None) -> None:
+    stories = store.stories()
+    if not stories:
+        stdout.print("No stories in the store (story linking has not produced any).")
+        return
+    table = Table("story", "articles", "title")
+    for story in stories[:limit]:
+        table.add_row(story.id, str(len(story.article_ids)), story.title or "")
+    stdout.print(table)
+
+
+@cli.command(epilog="Example: storytrace export --format json --output story.json")
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="json",
+              show_default=True, help="Output format.")
+@click.option("--table", type=click.Choice(CSV_TABLES), default="articles", show_default=True,
+              help="With --format csv: which table.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write here instead of standard output.")
+@_db_option
+def export(format_: str, table: str, output: str | None, db: str) -> None:
+    """Export the store: the JSON contract, JSON Lines, or one table as CSV."""
+    _require_store(db)
+    with Store(db) as store:
+        text = render(store, format_, table)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(epilog="Example: storytrace stories --db demo.duckdb")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def stories(db: str, as_json: bool) -> None:
+    """List the stories in the store, largest first."""
+    _require_store(db)
+    with Store(db) as store:
+        if as_json:
+            click.echo(json.dumps([{"id": s.id, "title": s.title,
+                                    "article_ids": list(s.article_ids)}
+                                   for s in store.stories()], indent=2))
+        else:
+            _print_stories(store)
+
+
+@cli.command(epilog="Example: storytrace show s0001 --db demo.duckdb")
+@click.argument("story")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def show(story: str, db: str, as_json: bool) -> None:
+    """Show one STORY: its articles by date, with outlet and source."""
+    _require_store(db)
+    with Store(db) as store:
+        found = next((s for s in store.stories() if s.id == story), None)
+        if found is None:
+            raise UsageError(f"no story {story!r} in {db}", hint="list them with: storytrace stories")
+        articles = store.articles(found.article_ids)
+    if as_json:
+        click.echo(json.dumps({"id": found.id, "title": found.title, "articles": [
+            {"id": a.id, "published": a.published, "outlet": a.outlet, "title": a.title,
+             "source": a.source} for a in articles]}, indent=2))
+        return
+    table = Table("published", "outlet", "title", "source", title=found.title)
+    for article in articles:
+        table.add_row(article.published or "?", article.outlet or "?", article.title or "",
+                      article.source)
+    stdout.print(table)
+
+
+def _require_store(db: str) -> None:
+    if not Path(db).exists():
+        raise UsageError(f"no store at {db}", hint="create one with: storytrace run SOURCES --db "
+                         + db)
+
+
+def _report_format(path: str) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise UsageError(
+            f"cannot write a report as {path!r}",
+            hint=f"use one of {', '.join('.' + f for f in FORMATS)} "
+                 "(the HTML dossier is not part of this version)",
+        )
+    return suffix
+
+
+def main() -> None:
+    cli(prog_name="storytrace")

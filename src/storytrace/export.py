@@ -1,0 +1,88 @@
+"""Exports of a store: the JSON contract (`storytrace/1`), JSON Lines and CSV.
+
+`contract_document` builds the one JSON document described in DESIGN.md; its shape is
+checked by `schema/storytrace-1.schema.json`. Arrays of stages that have not run (or do
+not exist yet) are empty, never filled with placeholders.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from storytrace.store import Store
+
+SCHEMA_ID = "storytrace/1"
+FORMATS = ("json", "jsonl", "csv")
+# Arrays of the contract, in order; those no stage fills yet stay empty.
+SECTIONS = ("articles", "stories", "entities", "attributions", "quote_families", "claims",
+            "denials", "discrepancies", "events", "provenance", "ledger")
+CSV_TABLES = ("articles", "ledger", "stories")
+
+
+def contract_document(store: Store) -> dict[str, Any]:
+    story_of = {aid: story.id for story in store.stories() for aid in story.article_ids}
+    articles = [
+        {
+            "id": a.id, "source": a.source, "url": a.url, "outlet": a.outlet, "title": a.title,
+            "published": a.published, "language": a.language, "text": a.text,
+            "removed": list(a.removed), "story_id": story_of.get(a.id), "duplicate_of": None,
+        }
+        for a in store.articles()
+    ]
+    stories = [
+        {"id": s.id, "title": s.title, "article_ids": list(s.article_ids),
+         "first_reported": None, "recirculated": []}
+        for s in store.stories()
+    ]
+    ledger = [
+        {"source": e.source, "status": e.status, "reason": e.reason, "article_id": e.article_id}
+        for e in store.ledger()
+    ]
+    document: dict[str, Any] = {"schema": SCHEMA_ID}
+    document.update({section: [] for section in SECTIONS})
+    document.update(articles=articles, stories=stories, ledger=ledger)
+    return document
+
+
+def contract_schema() -> dict[str, Any]:
+    text = resources.files("storytrace").joinpath("schema/storytrace-1.schema.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def render(store: Store, format: str, table: str = "articles") -> str:
+    """The export as text in `format` (one of FORMATS)."""
+    document = contract_document(store)
+    if format == "json":
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if format == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _typed_rows(document))
+    if format == "csv":
+        columns = contract_schema()["properties"][table]["items"]["required"]
+        return _csv(columns, document[table])
+    raise ValueError(f"unknown export format {format!r}")
+
+
+def _typed_rows(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every record of the document on its own line, tagged with the section it belongs to."""
+    for section in SECTIONS:
+        for row in document[section]:
+            yield {"section": section, **row}
+
+
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _csv_cell(row[key]) for key in columns})
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value

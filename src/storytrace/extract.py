@@ -1,0 +1,145 @@
+"""extract: a `Document` becomes an `Article` with clean text and metadata.
+
+HTML goes through trafilatura (main text, title, author, site name, canonical URL, date via
+htmldate). Plain-text dumps and JSONL records are taken as written, with whitespace
+normalised and the title taken from the record or, for a text dump, its first line.
+Cannot: remove page furniture from text dumps, resolve relative dates, detect language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Any
+
+import trafilatura
+from lxml import html as lxml_html
+
+from storytrace.errors import InputRejected
+from storytrace.records import Article, Document
+from storytrace.settings import Settings
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_BLOCK_TAGS = frozenset({
+    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "td", "th",
+    "dt", "dd", "div", "section", "aside", "header", "footer", "nav", "form", "button",
+    "label", "pre", "address", "article", "main", "figure", "ul", "ol", "table", "tr",
+})
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def extract_article(document: Document, settings: Settings) -> Article:
+    """Clean text and metadata of `document`; raises InputRejected if it holds no article."""
+    if document.kind == "html":
+        fields = _from_html(document)
+    else:
+        fields = _from_text(document)
+    text = fields.pop("text")
+    if len(text) < settings.min_text_chars:
+        raise InputRejected(
+            f"no article text: {len(text)} characters after extraction "
+            f"(minimum {settings.min_text_chars}, setting min_text_chars)"
+        )
+    digest = content_hash(text)
+    return Article(id=f"a{digest[:15]}", source=document.source, text=text,
+                   content_hash=digest, **fields)
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with case, Unicode form and whitespace normalised away."""
+    normalised = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def normalise_text(text: str) -> str:
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _from_html(document: Document) -> dict[str, Any]:
+    extracted = trafilatura.bare_extraction(
+        document.content,
+        with_metadata=True,
+        include_comments=False,
+        as_dict=True,
+    )
+    if not extracted or not extracted.get("text"):
+        raise InputRejected("no article text: the page has no main content trafilatura can find")
+    text = normalise_text(extracted["text"])
+    return {
+        "text": text,
+        "title": _clean(extracted.get("title")),
+        "url": _clean(extracted.get("url")),
+        "outlet": _clean(extracted.get("sitename")) or _clean(extracted.get("hostname")),
+        "author": _clean(extracted.get("author")),
+        "published": _iso_date(extracted.get("date")),
+        "removed": removed_blocks(document.content, text),
+    }
+
+
+def _from_text(document: Document) -> dict[str, Any]:
+    text = normalise_text(document.content)
+    title = document.field("title")
+    if title is None and document.kind == "text":
+        first_line = text.split("\n", 1)[0]
+        title = first_line if len(first_line) <= 200 else None
+    return {
+        "text": text,
+        "title": title,
+        "url": document.field("url"),
+        "outlet": document.field("outlet"),
+        "author": document.field("author"),
+        "published": _iso_date(document.field("published")),
+    }
+
+
+def removed_blocks(page: str, kept_text: str) -> tuple[str, ...]:
+    """Visible text blocks of `page` that extraction left out, in page order, once each.
+
+    A block counts as kept when its text appears in the extracted text, so what remains is
+    what a reader of the page saw and the article text does not hold: the audit trail.
+    """
+    try:
+        root = lxml_html.fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        return ()
+    for element in root.xpath("//script|//style|//noscript|//template|//head"):
+        element.drop_tree()
+    blocks = [element for element in root.iter() if element.tag in _BLOCK_TAGS]
+    # Only leaf blocks count, so a container does not repeat its children's text. Marking
+    # ancestors stops at the first one already marked: linear even for deeply nested pages.
+    containers: set[Any] = set()
+    for element in blocks:
+        parent = element.getparent()
+        while parent is not None and parent not in containers:
+            containers.add(parent)
+            parent = parent.getparent()
+    kept = " ".join(kept_text.split())
+    removed: list[str] = []
+    seen: set[str] = set()
+    for element in blocks:
+        if element in containers:
+            continue
+        block = " ".join(element.text_content().split())
+        if len(block) < 2 or block in seen or block in kept:
+            continue
+        seen.add(block)
+        removed.append(block)
+    return tuple(removed)
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _iso_date(value: str | None) -> str | None:
+    """The ISO date prefix (day, month or year precision) of `value`, else None."""
+    if not value:
+        return None
+    match = _ISO_DATE.match(value.strip())
+    return match.group(0) if match else None

@@ -1,0 +1,96 @@
+"""The vocabulary of storytrace: every record a stage reads or writes.
+
+Records are frozen, slotted dataclasses that hold ids, strings, dates and character
+offsets only, never spaCy, lxml or database objects, so they pickle cheaply to worker
+processes and mean the same thing in every layer. Offsets index into `Article.text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+LedgerStatus = Literal["accepted", "duplicate", "rejected"]
+InputKind = Literal["html", "text", "jsonl"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of an article's text: `text == article.text[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input document as read, before extraction.
+
+    `source` is the input exactly as the user gave it (a path as typed, a URL) or, for a
+    record inside a container file, `PATH#ID` / `PATH#LINE`. `fingerprint` is the hash of the
+    raw bytes (or line) so that re-running over unchanged inputs is recognised without
+    extracting them again. `fields` carries metadata the container already states
+    (title, url, published, outlet from a JSONL record), as sorted (key, value) pairs.
+    """
+
+    source: str
+    kind: InputKind
+    content: str
+    fingerprint: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def field(self, key: str) -> str | None:
+        return next((value for name, value in self.fields if name == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """Clean text and metadata of one accepted input.
+
+    `id` derives from the normalised text, so the same article read twice (or from two
+    files) gets the same id. `published` is ISO-8601 at the precision known
+    (`2024-04-08`, `2024-04`, `2024`) or None; `removed` holds the page-furniture blocks
+    extraction dropped, so a user can audit what was cut.
+    """
+
+    id: str
+    source: str
+    text: str
+    content_hash: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """What happened to one input: accepted, duplicate of an article, or rejected and why."""
+
+    source: str
+    status: LedgerStatus
+    reason: str | None = None
+    article_id: str | None = None
+    fingerprint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One stage could not handle one item; the run went on without it."""
+
+    stage: str
+    subject: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one real-world event."""
+
+    id: str
+    title: str
+    article_ids: tuple[str, ...]

@@ -1,0 +1,187 @@
+"""The local runner: read inputs, run the planned stages over a process pool, store results.
+
+Reading happens in this process (it is cheap and bounded); per-article stages run in worker
+processes. One article failing in one stage becomes a `Diagnostic` (and, for extraction,
+a rejected ledger entry) while the rest goes on. Results are written in batches, each batch
+one transaction, so an interrupted run resumes where the store left off: inputs already
+in the ledger with the same fingerprint are skipped before any work is done on them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+from storytrace.errors import InputRejected
+from storytrace.readers import read_input
+from storytrace.records import Article, Diagnostic, Document, LedgerEntry
+from storytrace.settings import Settings
+from storytrace.sources import expand_sources
+from storytrace.stages import STAGES, Stage, plan
+from storytrace.store import Store
+
+log = logging.getLogger("storytrace")
+
+Item = TypeVar("Item")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    reason: str
+    rejected: bool  # the input holds no article (InputRejected), not a bug in a stage
+
+
+@dataclass
+class RunReport:
+    """What one run did; the CLI prints it and derives the exit code from it."""
+
+    stages: list[str] = field(default_factory=list)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    unchanged: int = 0  # inputs skipped because the ledger already holds them
+    unchanged_rejected: int = 0  # of those, inputs the ledger holds as rejected
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for entry in self.ledger if entry.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count("rejected") or self.unchanged_rejected else 0
+
+
+def run(
+    sources: Sequence[str],
+    store: Store,
+    settings: Settings,
+    *,
+    until: str | None = None,
+    progress: Progress | None = None,
+    stages: Sequence[Stage] = STAGES,
+) -> RunReport:
+    """Ingest `sources` into `store` and run the planned stages; see the module docstring."""
+    planned = plan(until, stages)  # fails before any input is touched
+    files = expand_sources(sources)
+    report = RunReport(stages=[stage.label for stage in planned])
+    extract = planned[0]
+    _ingest(files, store, settings, extract, report, progress)
+    return report
+
+
+def _ingest(
+    files: Sequence[Any],
+    store: Store,
+    settings: Settings,
+    extract: Stage,
+    report: RunReport,
+    progress: Progress | None,
+) -> None:
+    known = store.known_inputs()
+    ids_by_hash = store.article_ids_by_hash()
+    pending_articles: list[Article] = []
+    pending_ledger: list[LedgerEntry] = []
+    batches = 0
+
+    def flush() -> None:
+        nonlocal batches
+        if pending_ledger:
+            store.save_ingested(pending_articles, pending_ledger)
+            batches += 1
+            log.info("committed batch %d (%d inputs)", batches, len(pending_ledger))
+            pending_articles.clear()
+            pending_ledger.clear()
+
+    def record(entry: LedgerEntry, article: Article | None = None) -> None:
+        known[(entry.source, entry.fingerprint or "")] = entry.status
+        report.ledger.append(entry)
+        pending_ledger.append(entry)
+        if article is not None:
+            pending_articles.append(article)
+        if len(pending_ledger) >= settings.batch_size:
+            flush()
+
+    done = 0
+
+    def documents() -> Iterator[Document]:
+        nonlocal done
+        for item in files:
+            for read in read_input(item, settings.max_input_bytes):
+                status = known.get((read.source, read.fingerprint or ""))
+                if status is not None:
+                    report.unchanged += 1
+                    report.unchanged_rejected += status == "rejected"
+                elif isinstance(read, LedgerEntry):
+                    record(read)
+                else:
+                    yield read
+            done += 1
+            if progress:
+                progress(done, len(files))
+
+    for document, outcome in map_per_article(extract.function, documents(), settings):
+        if isinstance(outcome, Failure):
+            if not outcome.rejected:
+                report.diagnostics.append(Diagnostic(extract.label, document.source,
+                                                     outcome.reason))
+            record(LedgerEntry(document.source, "rejected", outcome.reason, None,
+                               document.fingerprint))
+            continue
+        article: Article = outcome
+        existing = ids_by_hash.get(article.content_hash)
+        if existing is not None:
+            record(LedgerEntry(document.source, "duplicate", "same text as an earlier input",
+                               existing, document.fingerprint))
+            continue
+        ids_by_hash[article.content_hash] = article.id
+        record(LedgerEntry(document.source, "accepted", None, article.id, document.fingerprint),
+               article)
+    flush()
+    if report.diagnostics:
+        store.save_ingested([], [], report.diagnostics)
+
+
+def map_per_article(
+    function: Callable[[Item, Settings], Any],
+    items: Iterable[Item],
+    settings: Settings,
+) -> Iterator[tuple[Item, Any]]:
+    """(item, result or Failure) for each item, in order; in-process when workers == 1.
+
+    Items are consumed lazily in chunks so that reading, work and writing overlap and
+    memory stays bounded by a few chunks whatever the number of inputs.
+    """
+    guarded = partial(_guarded, function, settings)
+    workers = settings.effective_workers()
+    if workers == 1:
+        for item in items:
+            yield item, guarded(item)
+        return
+    chunk_size = max(4, settings.batch_size)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk in _chunks(items, chunk_size * workers):
+            yield from zip(chunk, pool.map(guarded, chunk, chunksize=chunk_size // 4 or 1),
+                           strict=True)
+
+
+def _guarded(function: Callable[[Item, Settings], Any], settings: Settings, item: Item) -> Any:
+    try:
+        return function(item, settings)
+    except InputRejected as rejection:
+        return Failure(rejection.reason, rejected=True)
+    except Exception as error:  # one bad article must not stop the run: it becomes data
+        return Failure(f"{type(error).__name__}: {error}", rejected=False)
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,71 @@
+"""One table of settings: defaults, types and help text live here and nowhere else.
+
+The CLI builds its options from this table and the library takes a `Settings` built from
+it, so an option is spelled out exactly once. Unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from storytrace.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("workers", 0, "Worker processes for per-article stages; 0 means one per CPU core."),
+    Setting(
+        "max_input_bytes",
+        50_000_000,
+        "Inputs larger than this (after decompression) are rejected, never read whole.",
+    ),
+    Setting("min_text_chars", 40, "Articles whose extracted text is shorter are rejected."),
+    Setting("batch_size", 32, "Articles written to the store per transaction."),
+)
+
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Resolved settings for one run; build with `Settings.from_mapping`."""
+
+    workers: int = _BY_NAME["workers"].default
+    max_input_bytes: int = _BY_NAME["max_input_bytes"].default
+    min_text_chars: int = _BY_NAME["min_text_chars"].default
+    batch_size: int = _BY_NAME["batch_size"].default
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Settings:
+        unknown = sorted(set(values) - set(_BY_NAME))
+        if unknown:
+            raise UsageError(
+                f"unknown setting {', '.join(unknown)}",
+                hint=f"known settings: {', '.join(_BY_NAME)}",
+            )
+        resolved: dict[str, Any] = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            kind = type(_BY_NAME[name].default)
+            try:
+                resolved[name] = kind(value)
+            except (TypeError, ValueError) as error:
+                raise UsageError(f"setting {name}: {value!r} is not a {kind.__name__}") from error
+        return cls(**resolved)
+
+    def effective_workers(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+

@@ -1,0 +1,84 @@
+"""Turn the SOURCES a user typed into a deterministic list of input files.
+
+Accepts files, directories (walked recursively, symlinked directories not followed, so a
+loop cannot trap the walk) and glob patterns. A path that does not exist is a usage error,
+raised before anything is read. Inside a directory only files with a known suffix are
+inputs (a README beside the articles is not an article); a file named explicitly is always
+an input, and the reader rejects it with a reason if its type is unknown.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from storytrace.errors import UsageError
+
+KINDS_BY_SUFFIX = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl"}
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    source: str  # as the user typed it, or as found under a directory they typed
+    path: Path
+
+
+def input_kind(name: str) -> str | None:
+    """The reader for a file name (`a.html.gz` reads as html), or None if unknown."""
+    stem, suffix = os.path.splitext(name.lower())
+    if suffix == ".gz":
+        suffix = os.path.splitext(stem)[1]
+    return KINDS_BY_SUFFIX.get(suffix)
+
+
+def expand_sources(arguments: Iterable[str]) -> list[InputFile]:
+    """Every input file named by `arguments`, each once, in a stable order."""
+    found: list[InputFile] = []
+    seen: set[Path] = set()
+
+    def add(source: str, path: Path) -> None:
+        key = path.absolute()
+        if key not in seen:
+            seen.add(key)
+            found.append(InputFile(source, path))
+
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            for file in _walk(path):
+                add(str(file), file)
+        elif path.exists() or path.is_symlink():
+            add(argument, path)
+        elif _GLOB_CHARS & set(argument):
+            matches = sorted(glob.glob(argument, recursive=True))
+            if not matches:
+                raise UsageError(f"no files match {argument!r}")
+            for match in matches:
+                match_path = Path(match)
+                if match_path.is_dir():
+                    for file in _walk(match_path):
+                        add(str(file), file)
+                else:
+                    add(match, match_path)
+        else:
+            raise UsageError(
+                f"no such file or directory: {argument}",
+                hint="give files, directories or glob patterns of .html, .txt or .jsonl (or .gz)",
+            )
+    return found
+
+
+def _walk(directory: Path) -> list[Path]:
+    files = []
+    for root, dirs, names in os.walk(directory, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(
+            Path(root) / name
+            for name in sorted(names)
+            if not name.startswith(".") and input_kind(name) is not None
+        )
+    return files

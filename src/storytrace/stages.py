@@ -1,0 +1,62 @@
+"""The stage registry: what each stage needs, what it produces, and the plan check.
+
+A stage is a pure function over records. Per-article stages (`scope="article"`) take one
+item and the run's `Settings` and are mapped over a process pool; collection stages take
+every stored article at once. Before anything runs, `plan` checks that each stage's
+requirements are produced by an earlier stage (or are the run's input, `documents`) and
+names the missing producer otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from storytrace.errors import PlanError
+from storytrace.extract import extract_article
+
+RUN_INPUTS = frozenset({"documents"})
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    version: int
+    scope: Literal["article", "collection"]
+    requires: frozenset[str]
+    produces: frozenset[str]
+    function: Callable[..., Any]
+
+    @property
+    def label(self) -> str:
+        """Versioned name, e.g. `extract/1`: bump the version when the output changes."""
+        return f"{self.name}/{self.version}"
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("extract", 1, "article", frozenset({"documents"}), frozenset({"articles"}),
+          extract_article),
+)
+
+
+def stage_names(stages: Sequence[Stage] = STAGES) -> list[str]:
+    return [stage.name for stage in stages]
+
+
+def plan(until: str | None = None, stages: Sequence[Stage] = STAGES) -> list[Stage]:
+    """The stages to run, in order, up to and including `until` (all when None)."""
+    names = stage_names(stages)
+    if until is not None and until not in names:
+        raise PlanError(f"unknown stage {until!r}", hint=f"stages: {', '.join(names)}")
+    selected = list(stages) if until is None else list(stages)[: names.index(until) + 1]
+    available = set(RUN_INPUTS)
+    for stage in selected:
+        missing = sorted(stage.requires - available)
+        if missing:
+            producers = [s.name for s in stages if s.produces & set(missing)]
+            where = (f"produced by {', '.join(producers)}, which must run before it"
+                     if producers else "no registered stage produces it")
+            raise PlanError(f"stage {stage.name} needs {', '.join(missing)}: {where}")
+        available |= stage.produces
+    return selected

@@ -1,0 +1,221 @@
+"""The DuckDB store: one file holding articles, the ingest ledger and every stage's output.
+
+The schema is versioned: `MIGRATIONS` lists the steps in order and opening a store applies
+the missing ones, each in its own transaction. Every write is one transaction, so a run
+killed at any moment leaves the store as it was after the last complete batch and the
+next run picks up from there. Bulk rows go in as Arrow tables (tens of thousands of rows
+per second), never row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from storytrace.errors import StoreError
+from storytrace.records import Article, Diagnostic, LedgerEntry, Story
+
+DEFAULT_DB = "storytrace.duckdb"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles, the ledger, diagnostics, stories
+    """
+    CREATE TABLE articles (
+        id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, text VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL UNIQUE, title VARCHAR, url VARCHAR, outlet VARCHAR,
+        author VARCHAR, published VARCHAR, language VARCHAR, removed VARCHAR[]
+    );
+    CREATE SEQUENCE ledger_seq;
+    CREATE TABLE ledger (
+        seq BIGINT PRIMARY KEY DEFAULT nextval('ledger_seq'), source VARCHAR NOT NULL,
+        status VARCHAR NOT NULL, reason VARCHAR, article_id VARCHAR, fingerprint VARCHAR,
+        recorded_at TIMESTAMPTZ DEFAULT current_timestamp
+    );
+    CREATE TABLE diagnostics (stage VARCHAR, subject VARCHAR, reason VARCHAR,
+                              recorded_at TIMESTAMPTZ DEFAULT current_timestamp);
+    CREATE TABLE stories (id VARCHAR PRIMARY KEY, title VARCHAR);
+    CREATE TABLE story_articles (story_id VARCHAR, article_id VARCHAR PRIMARY KEY);
+    """,
+)
+
+_ARTICLE_SCHEMA = pa.schema(
+    [(name, pa.string()) for name in ("id", "source", "text", "content_hash", "title", "url",
+                                      "outlet", "author", "published", "language")]
+    + [("removed", pa.list_(pa.string()))]
+)
+_ARTICLE_COLUMNS = tuple(_ARTICLE_SCHEMA.names)
+
+
+class Store:
+    """An open storytrace database. Use as a context manager; one writer at a time."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+        self.path = str(path)
+        try:
+            self._db = duckdb.connect(self.path)
+        except duckdb.Error as error:
+            raise StoreError(
+                f"cannot open the store {self.path}: {error}",
+                hint="is another storytrace process using it? use --db for another file",
+            ) from error
+        self._migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @property
+    def schema_version(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"the store {self.path} has schema version {current}, newer than this "
+                f"storytrace knows ({len(MIGRATIONS)})",
+                hint="upgrade storytrace, or use --db for another file",
+            )
+        for version in range(current + 1, len(MIGRATIONS) + 1):
+            with self._transaction():
+                self._db.execute(MIGRATIONS[version - 1])
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # -- writing ------------------------------------------------------------------------
+
+    def save_ingested(
+        self,
+        articles: Sequence[Article],
+        ledger: Sequence[LedgerEntry],
+        diagnostics: Sequence[Diagnostic] = (),
+    ) -> None:
+        """Articles and their ledger entries, all or nothing."""
+        with self._transaction():
+            if articles:
+                table = pa.table(
+                    {column: [_column_value(a, column) for a in articles]
+                     for column in _ARTICLE_COLUMNS},
+                    schema=_ARTICLE_SCHEMA,
+                )
+                self._insert("articles", table)
+            if ledger:
+                table = pa.table({
+                    "source": [e.source for e in ledger],
+                    "status": [e.status for e in ledger],
+                    "reason": pa.array([e.reason for e in ledger], pa.string()),
+                    "article_id": pa.array([e.article_id for e in ledger], pa.string()),
+                    "fingerprint": pa.array([e.fingerprint for e in ledger], pa.string()),
+                })
+                self._insert("ledger", table)
+            self._insert_diagnostics(diagnostics)
+
+    def _insert_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
+        if diagnostics:
+            table = pa.table({
+                "stage": [d.stage for d in diagnostics],
+                "subject": [d.subject for d in diagnostics],
+                "reason": [d.reason for d in diagnostics],
+            })
+            self._insert("diagnostics", table)
+
+    def _insert(self, name: str, table: pa.Table) -> None:
+        columns = ", ".join(table.column_names)
+        self._db.register("_incoming", table)
+        try:
+            self._db.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _incoming")
+        finally:
+            self._db.unregister("_incoming")
+
+    # -- reading ------------------------------------------------------------------------
+
+    def known_inputs(self) -> dict[tuple[str, str], str]:
+        """Ledger status of every input already recorded, by (source, fingerprint)."""
+        rows = self._db.execute(
+            "SELECT source, fingerprint, status FROM ledger WHERE fingerprint IS NOT NULL"
+        ).fetchall()
+        return {(source, fingerprint): status for source, fingerprint, status in rows}
+
+    def article_ids_by_hash(self) -> dict[str, str]:
+        rows = self._db.execute("SELECT content_hash, id FROM articles").fetchall()
+        return dict(rows)
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        query = f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles"
+        parameters: list[Any] = []
+        if ids is not None:
+            query += " WHERE id IN (SELECT unnest(?))"
+            parameters.append(list(ids))
+        rows = self._db.execute(query + " ORDER BY published NULLS LAST, id", parameters)
+        return [_article_from_row(row) for row in rows.fetchall()]
+
+    def ledger(self) -> list[LedgerEntry]:
+        rows = self._db.execute(
+            "SELECT source, status, reason, article_id, fingerprint FROM ledger ORDER BY seq"
+        ).fetchall()
+        return [LedgerEntry(*row) for row in rows]
+
+    def diagnostics(self) -> list[Diagnostic]:
+        rows = self._db.execute("SELECT stage, subject, reason FROM diagnostics").fetchall()
+        return [Diagnostic(*row) for row in rows]
+
+    def stories(self) -> list[Story]:
+        rows = self._db.execute(
+            """SELECT s.id, s.title, list(sa.article_id ORDER BY sa.article_id)
+               FROM stories s LEFT JOIN story_articles sa ON sa.story_id = s.id
+               GROUP BY s.id, s.title ORDER BY count(sa.article_id) DESC, s.id"""
+        ).fetchall()
+        return [Story(sid, title, tuple(a for a in ids if a)) for sid, title, ids in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables and of ledger statuses, for summaries and tests."""
+        result: dict[str, int] = {}
+        for table in ("articles", "ledger", "diagnostics", "stories"):
+            row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
+            result[table] = int(row[0]) if row else 0
+        for status, number in self._db.execute(
+            "SELECT status, count(*) FROM ledger GROUP BY status"
+        ).fetchall():
+            result[f"ledger_{status}"] = int(number)
+        return result
+
+
+class _Transaction:
+    def __init__(self, db: duckdb.DuckDBPyConnection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.begin()
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is None:
+            self._db.commit()
+        else:
+            self._db.rollback()
+
+
+def _column_value(article: Article, column: str) -> Any:
+    value = getattr(article, column)
+    return list(value) if column == "removed" else value
+
+
+def _article_from_row(row: tuple[Any, ...]) -> Article:
+    fields = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
+    fields["removed"] = tuple(fields["removed"] or ())
+    return Article(**fields)
