@@ -27,6 +27,8 @@ _BLOCK_TAGS = frozenset({
     "dt", "dd", "div", "section", "aside", "header", "footer", "nav", "form", "button",
     "label", "pre", "address", "article", "main", "figure", "ul", "ol", "table", "tr",
 })
+# huge_tree lifts libxml2's default depth limit of 255, past which it silently drops content.
+_PARSER = lxml_html.HTMLParser(huge_tree=True)
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -59,13 +61,11 @@ def normalise_text(text: str) -> str:
 
 
 def _from_html(document: Document) -> dict[str, Any]:
-    extracted = trafilatura.bare_extraction(
-        document.content,
-        with_metadata=True,
-        include_comments=False,
-        as_dict=True,
+    result = trafilatura.bare_extraction(
+        document.content, with_metadata=True, include_comments=False
     )
-    if not extracted or not extracted.get("text"):
+    extracted = result.as_dict() if result is not None else {}
+    if not extracted.get("text"):
         raise InputRejected("no article text: the page has no main content trafilatura can find")
     text = normalise_text(extracted["text"])
     return {
@@ -102,7 +102,7 @@ def removed_blocks(page: str, kept_text: str) -> tuple[str, ...]:
     what a reader of the page saw and the article text does not hold: the audit trail.
     """
     try:
-        root = lxml_html.fromstring(page)
+        root = lxml_html.fromstring(page, parser=_PARSER)
     except (ValueError, lxml_html.etree.ParserError):
         return ()
     for element in root.xpath("//script|//style|//noscript|//template|//head"):

@@ -137,11 +137,11 @@ class Store:
 
     def _insert(self, name: str, table: pa.Table) -> None:
         columns = ", ".join(table.column_names)
+        # After a failed insert the transaction is aborted and cannot unregister; the next
+        # register of the same name replaces the view, so nothing leaks.
         self._db.register("_incoming", table)
-        try:
-            self._db.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _incoming")
-        finally:
-            self._db.unregister("_incoming")
+        self._db.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _incoming")
+        self._db.unregister("_incoming")
 
     # -- reading ------------------------------------------------------------------------
 

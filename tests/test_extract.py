@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from storytrace.errors import InputRejected
+from storytrace.extract import content_hash, extract_article, removed_blocks
+from storytrace.records import Document
+from storytrace.settings import Settings
+
+from tests.conftest import DATA
+
+
+def html_document(name: str = "harbour-gazette-ferry.html") -> Document:
+    content = (DATA / "html" / name).read_text(encoding="utf-8")
+    return Document(f"pages/{name}", "html", content, "f" * 32)
+
+
+def test_html_page_gives_text_and_metadata(settings: Settings) -> None:
+    article = extract_article(html_document(), settings)
+    assert article.title == "Ferry service to Tarn Island suspended after storm damage"
+    assert article.outlet == "Harbour Gazette"
+    assert article.author == "Mina Oyelaran"
+    assert article.published == "2024-10-14"
+    assert article.url == "https://harbour-gazette.example/news/2024/10/14/ferry-suspended"
+    assert article.source == "pages/harbour-gazette-ferry.html"
+    assert "We will not put passengers on a pier we cannot trust" in article.text
+    assert "no more than eight passengers at a time" in article.text
+    assert article.id == "a" + article.content_hash[:15]
+
+
+def test_page_furniture_is_left_out_and_listed_in_removed(settings: Settings) -> None:
+    article = extract_article(html_document(), settings)
+    for furniture in ("Sign up for our newsletter", "Share this article", "Join the discussion",
+                      "We use cookies", "All rights reserved"):
+        assert furniture not in article.text
+        assert any(furniture in block for block in article.removed), furniture
+    assert not any("engineers would inspect" in block for block in article.removed)
+
+
+def test_removed_blocks_survive_deep_nesting() -> None:
+    page = "<div>" * 1000 + "<p>kept</p><p>dropped</p>" + "</div>" * 1000
+    assert removed_blocks(page, "kept") == ("dropped",)
+
+
+def test_text_dump_takes_title_from_first_line(settings: Settings) -> None:
+    content = (DATA / "text" / "valley-echo-library.txt").read_text(encoding="utf-8")
+    article = extract_article(Document("library.txt", "text", content, "0" * 32), settings)
+    assert article.title == "Valley Echo - news from the upper valley"
+    assert "recording studio" in article.text
+    assert article.published is None  # never invented
+
+
+def test_jsonl_record_keeps_its_stated_metadata(settings: Settings) -> None:
+    document = Document("f.jsonl#1", "jsonl", "  The old bridge will close   for repairs.  ",
+                        "0" * 32, (("outlet", "Ridge Post"), ("published", "2024-05-02T10:00")))
+    article = extract_article(document, Settings(workers=1, min_text_chars=10))
+    assert article.text == "The old bridge will close for repairs."
+    assert article.outlet == "Ridge Post"
+    assert article.published == "2024-05-02"
+
+
+def test_too_little_text_is_rejected(settings: Settings) -> None:
+    with pytest.raises(InputRejected, match="min_text_chars"):
+        extract_article(Document("s.txt", "text", "Too short.", "0" * 32), settings)
+    with pytest.raises(InputRejected, match="no article text"):
+        extract_article(Document("n.html", "html", "<html><nav>Home</nav></html>", "0"), settings)
+
+
+def test_content_hash_ignores_case_unicode_form_and_spacing() -> None:
+    assert content_hash("Café  au\nlait") == content_hash("CAFE\u0301 au lait")
+    assert content_hash("one text") != content_hash("another text")

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from storytrace.errors import InputRejected, PlanError
+from storytrace.records import Article, Document
+from storytrace.runner import map_per_article, run
+from storytrace.settings import Settings
+from storytrace.stages import STAGES, Stage
+from storytrace.store import Store
+
+
+def test_run_accounts_for_every_input(corpus: Path, store: Store, settings: Settings) -> None:
+    report = run([str(corpus)], store, settings)
+    statuses = {entry.source.removeprefix(f"{corpus}/"): entry.status for entry in report.ledger}
+    assert statuses == {
+        "ferry.html": "accepted",
+        "mirror/ferry.html": "duplicate",
+        "library.txt": "accepted",
+        "feed.jsonl#x1": "accepted",
+        "feed.jsonl#2": "rejected",
+        "empty.html": "rejected",
+    }
+    assert report.exit_code == 1
+    duplicate = next(e for e in report.ledger if e.status == "duplicate")
+    original = next(e for e in report.ledger if e.source == f"{corpus}/ferry.html")
+    assert duplicate.article_id == original.article_id
+    assert store.counts()["articles"] == 3
+
+
+def test_running_twice_adds_nothing(corpus: Path, store: Store, settings: Settings) -> None:
+    run([str(corpus)], store, settings)
+    before = store.counts()
+    again = run([str(corpus)], store, settings)
+    assert store.counts() == before
+    assert again.ledger == []
+    assert again.unchanged == 6
+    assert again.exit_code == 1  # the rejected inputs are still rejected
+
+
+def test_a_changed_input_is_read_again(corpus: Path, store: Store, settings: Settings) -> None:
+    run([str(corpus)], store, settings)
+    (corpus / "library.txt").write_text("A different text about the library and its visitors.")
+    report = run([str(corpus)], store, settings)
+    assert [(e.source.rsplit("/", 1)[-1], e.status) for e in report.ledger] == [
+        ("library.txt", "accepted")]
+
+
+def _explode_on_tarn(document: Document, settings: Settings) -> Article:
+    if "Tarn" in document.content:
+        raise RuntimeError("model crashed")
+    if "Bridge" in document.content or "bridge" in document.content:
+        raise InputRejected("not an article")
+    extract = STAGES[0].function
+    article: Article = extract(document, settings)
+    return article
+
+
+def test_one_failing_article_is_recorded_and_the_run_goes_on(
+    corpus: Path, store: Store, settings: Settings
+) -> None:
+    stages = [replace(STAGES[0], function=_explode_on_tarn)]
+    report = run([str(corpus)], store, settings, stages=stages)
+    reasons = {e.source.removeprefix(f"{corpus}/"): e.reason for e in report.ledger}
+    assert reasons["ferry.html"] == "RuntimeError: model crashed"
+    assert reasons["feed.jsonl#x1"] == "not an article"
+    assert reasons["library.txt"] is None
+    # A bug is a diagnostic for the team; an input without an article is not.
+    assert [(d.stage, d.reason) for d in report.diagnostics] == [
+        ("extract/1", "RuntimeError: model crashed"),
+        ("extract/1", "RuntimeError: model crashed"),
+    ]
+    assert len(store.diagnostics()) == 2
+
+
+def _square(number: int, settings: Settings) -> int:
+    if number == 13:
+        raise ValueError("unlucky")
+    return number * number
+
+
+def test_process_pool_gives_the_same_results_in_order() -> None:
+    numbers = list(range(40))
+    pooled = list(map_per_article(_square, numbers, Settings(workers=2, batch_size=4)))
+    local = list(map_per_article(_square, numbers, Settings(workers=1)))
+    assert pooled == local
+    assert pooled[13][1].reason == "ValueError: unlucky"
+    assert pooled[12] == (12, 144)
+
+
+def test_pool_run_equals_in_process_run(corpus: Path, tmp_path: Path) -> None:
+    results = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.duckdb") as store:
+            run([str(corpus)], store, Settings(workers=workers, batch_size=2))
+            results.append((store.articles(), sorted(e.source for e in store.ledger())))
+    assert results[0] == results[1]
+
+
+def test_custom_stage_list_is_checked_before_reading(store: Store, corpus: Path) -> None:
+    broken = Stage("needs-entities", 1, "article", frozenset({"entities"}), frozenset(), print)
+    with pytest.raises(PlanError, match="needs entities"):
+        run([str(corpus)], store, Settings(workers=1), stages=[broken])
+    assert store.counts()["ledger"] == 0

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from storytrace.errors import StoreError
+from storytrace.records import Article, LedgerEntry
+from storytrace.store import MIGRATIONS, Store
+
+
+def article(number: int) -> Article:
+    text = f"Article number {number} says something."
+    return Article(id=f"a{number}", source=f"{number}.html", text=text,
+                   content_hash=f"h{number}", title=f"Title {number}",
+                   published="2024-01-0" + str(number), removed=("Share this",))
+
+
+def test_new_store_is_at_the_latest_schema_version(store: Store) -> None:
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.counts()["articles"] == 0
+
+
+def test_articles_and_ledger_round_trip(store: Store) -> None:
+    store.save_ingested(
+        [article(1), article(2)],
+        [LedgerEntry("1.html", "accepted", None, "a1", "f1"),
+         LedgerEntry("2.html", "accepted", None, "a2", "f2"),
+         LedgerEntry("bad.html", "rejected", "empty: 0 bytes", None, "f3")],
+    )
+    assert store.articles() == [article(1), article(2)]
+    assert store.articles(["a2"]) == [article(2)]
+    assert [e.source for e in store.ledger()] == ["1.html", "2.html", "bad.html"]
+    assert store.known_inputs()[("bad.html", "f3")] == "rejected"
+    assert store.article_ids_by_hash() == {"h1": "a1", "h2": "a2"}
+    assert store.counts()["ledger_rejected"] == 1
+
+
+def test_a_failed_batch_writes_nothing(store: Store) -> None:
+    store.save_ingested([article(1)], [LedgerEntry("1.html", "accepted", None, "a1", "f1")])
+    with pytest.raises(duckdb.ConstraintException):
+        # The same article id again violates the primary key: the ledger row must not land.
+        store.save_ingested([article(2), article(1)],
+                            [LedgerEntry("x.html", "accepted", None, "a1", "fx")])
+    assert store.counts()["articles"] == 1
+    assert [e.source for e in store.ledger()] == ["1.html"]
+
+
+def test_reopening_keeps_data_and_applies_no_migration_twice(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store(path) as first:
+        first.save_ingested([article(1)], [LedgerEntry("1.html", "accepted", None, "a1", "f1")])
+    with Store(path) as second:
+        assert second.counts()["articles"] == 1
+        assert second.schema_version == len(MIGRATIONS)
+
+
+def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store(path):
+        pass
+    db = duckdb.connect(str(path))
+    db.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    db.close()
+    with pytest.raises(StoreError, match="schema version 999"):
+        Store(path)
