@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -30,9 +29,11 @@ def test_directories_are_walked_recursively_for_known_suffixes_only(tmp_path: Pa
     assert {f.source for f in found} == {str(tmp_path / "a" / "one.html"), str(tmp_path / "two.txt")}
 
 
-def test_explicit_file_is_kept_as_typed_even_with_unknown_suffix(tmp_path: Path) -> None:
+def test_explicit_file_is_kept_as_typed_even_with_unknown_suffix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "notes.md").write_text("x")
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     assert [f.source for f in expand_sources(["notes.md"])] == ["notes.md"]
 
 

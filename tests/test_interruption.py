@@ -1,0 +1,83 @@
+"""An interrupted run loses and duplicates nothing: kill it mid-way, re-run, compare."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storytrace.store import Store
+
+SCRIPT = Path(sys.executable).parent / "storytrace"
+TOWNS = ["Amberley", "Brisk", "Corran", "Dunmore", "Elsby", "Farrow", "Glenn", "Holm"]
+
+
+def _write_corpus(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for number in range(count):
+        town = TOWNS[number % len(TOWNS)]
+        body = " ".join(
+            f"<p>Council meeting {number} in {town} discussed item {item}: the budget for "
+            f"road {number * 7 + item} and the opening hours of pool {item}.</p>"
+            for item in range(6)
+        )
+        (folder / f"page-{number:03d}.html").write_text(
+            f"<html><head><title>{town} council, meeting {number}</title></head><body>"
+            f"<article><h1>{town} council, meeting {number}</h1>{body}</article></body></html>"
+        )
+    (folder / "mirror.html").write_bytes((folder / "page-000.html").read_bytes())
+    (folder / "broken.html").write_bytes(b"")
+
+
+def _command(corpus: Path, db: Path) -> list[str]:
+    return [str(SCRIPT), "run", str(corpus), "--db", str(db), "--batch-size", "4",
+            "--workers", "2", "--quiet", "--verbose"]
+
+
+def _state(db: Path) -> tuple[dict[str, int], list[tuple[str, str]], list[str]]:
+    with Store(db) as store:
+        ledger = sorted((e.source, e.status) for e in store.ledger())
+        return store.counts(), ledger, sorted(a.id for a in store.articles())
+
+
+def _interrupt(corpus: Path, db: Path, after_batches: int, sig: signal.Signals) -> None:
+    process = subprocess.Popen(_command(corpus, db), stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    assert process.stderr is not None
+    committed = 0
+    for line in process.stderr:
+        committed += line.startswith("committed batch")
+        if committed >= after_batches:
+            break
+    if sig == signal.SIGKILL:
+        subprocess.run(["pkill", "-KILL", "-s", str(process.pid)], check=False)
+    else:
+        process.send_signal(sig)
+    process.wait(timeout=60)
+    process.stderr.close()
+    assert process.returncode != 0, "the run finished before it could be interrupted"
+
+
+@pytest.mark.slow
+def test_killed_and_interrupted_runs_resume_without_loss_or_duplication(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 60)
+    reference_db = tmp_path / "reference.duckdb"
+    subprocess.run(_command(corpus, reference_db), check=False, capture_output=True)
+    reference = _state(reference_db)
+    assert reference[0]["articles"] == 60
+    assert reference[0]["ledger_duplicate"] == 1 and reference[0]["ledger_rejected"] == 1
+
+    for trial, (after, sig) in enumerate([(1, signal.SIGKILL), (3, signal.SIGKILL),
+                                          (6, signal.SIGKILL), (2, signal.SIGINT)]):
+        db = tmp_path / f"trial-{trial}.duckdb"
+        _interrupt(corpus, db, after, sig)
+        partial_counts = _state(db)[0]
+        assert 0 < partial_counts["ledger"] < reference[0]["ledger"], (trial, partial_counts)
+        resumed = subprocess.run(_command(corpus, db), check=False, capture_output=True,
+                                 text=True)
+        assert resumed.returncode == 1, resumed.stderr  # 1: the broken input is rejected
+        assert _state(db) == reference, (trial, sig)
