@@ -49,15 +49,24 @@ def test_all_accepted_exits_zero_and_writes_the_report(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text((REPO / "tests/data/html/harbour-gazette-ferry.html").read_text())
     report = tmp_path / "out" / "story.json"
-    code, out, _ = invoke("run", str(page), "--db", str(tmp_path / "d.duckdb"), "--workers",
-                          "1", "--report", str(report))
+    code, out, _ = invoke(
+        "run",
+        str(page),
+        "--db",
+        str(tmp_path / "d.duckdb"),
+        "--workers",
+        "1",
+        "--report",
+        str(report),
+    )
     assert code == 0, out
     assert json.loads(report.read_text())["articles"][0]["outlet"] == "Harbour Gazette"
 
 
 def test_json_summary_for_scripts(corpus: Path, tmp_path: Path) -> None:
-    code, out, _ = invoke("ingest", str(corpus), "--db", str(tmp_path / "j.duckdb"),
-                          "--workers", "1", "--json")
+    code, out, _ = invoke(
+        "ingest", str(corpus), "--db", str(tmp_path / "j.duckdb"), "--workers", "1", "--json"
+    )
     summary = json.loads(out)
     assert code == 1
     assert summary["inputs"] == {"accepted": 3, "duplicate": 1, "rejected": 2}
@@ -74,8 +83,9 @@ def test_json_summary_for_scripts(corpus: Path, tmp_path: Path) -> None:
         (["show", "s1", "--db", "missing.duckdb"], "no store at missing.duckdb"),
     ],
 )
-def test_usage_errors_exit_2_with_one_line(arguments: list[str], message: str,
-                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_usage_errors_exit_2_with_one_line(
+    arguments: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = invoke(*arguments)
     assert code == 2
@@ -85,8 +95,9 @@ def test_usage_errors_exit_2_with_one_line(arguments: list[str], message: str,
 def test_report_with_unknown_suffix_is_refused_before_running(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text("<p>x</p>")
-    code, _, err = invoke("run", str(page), "--db", str(tmp_path / "r.duckdb"),
-                          "--report", str(tmp_path / "r.pdf"))
+    code, _, err = invoke(
+        "run", str(page), "--db", str(tmp_path / "r.duckdb"), "--report", str(tmp_path / "r.pdf")
+    )
     assert code == 2 and "cannot write a report" in err
     assert not (tmp_path / "r.duckdb").exists()
 
@@ -102,6 +113,5 @@ def test_stories_and_show_on_an_empty_store(corpus: Path, tmp_path: Path) -> Non
 
 def test_console_script_runs(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "storytrace"
-    result = subprocess.run([str(script), "--version"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "storytrace" in result.stdout

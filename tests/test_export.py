@@ -37,11 +37,18 @@ def test_the_schema_rejects_a_renamed_field(filled: Store) -> None:
 
 def test_stages_that_have_not_run_leave_their_arrays_empty(filled: Store) -> None:
     document = contract_document(filled)
-    for section in ("entities", "attributions", "quote_families", "claims", "denials",
-                    "discrepancies", "events", "provenance"):
+    for section in (
+        "entities",
+        "attributions",
+        "quote_families",
+        "claims",
+        "denials",
+        "discrepancies",
+        "events",
+        "provenance",
+    ):
         assert document[section] == [], section
-    assert all(a["story_id"] is None and a["duplicate_of"] is None
-               for a in document["articles"])
+    assert all(a["story_id"] is None and a["duplicate_of"] is None for a in document["articles"])
 
 
 def test_offsets_and_text_are_the_article_text(filled: Store) -> None:
@@ -64,5 +71,7 @@ def test_csv_has_the_contract_columns(filled: Store) -> None:
     header = render(filled, "csv", "stories").splitlines()
     assert header == ["id,title,article_ids,first_reported,recirculated"]
     articles = list(csv.DictReader(io.StringIO(render(filled, "csv", "articles"))))
-    assert json.loads(articles[0]["removed"]) == json.loads(render(filled, "json"))[
-        "articles"][0]["removed"]
+    assert (
+        json.loads(articles[0]["removed"])
+        == json.loads(render(filled, "json"))["articles"][0]["removed"]
+    )

@@ -6,7 +6,6 @@ from storytrace.errors import InputRejected
 from storytrace.extract import content_hash, extract_article, removed_blocks
 from storytrace.records import Document
 from storytrace.settings import Settings
-
 from tests.conftest import DATA
 
 
@@ -30,8 +29,13 @@ def test_html_page_gives_text_and_metadata(settings: Settings) -> None:
 
 def test_page_furniture_is_left_out_and_listed_in_removed(settings: Settings) -> None:
     article = extract_article(html_document(), settings)
-    for furniture in ("Sign up for our newsletter", "Share this article", "Join the discussion",
-                      "We use cookies", "All rights reserved"):
+    for furniture in (
+        "Sign up for our newsletter",
+        "Share this article",
+        "Join the discussion",
+        "We use cookies",
+        "All rights reserved",
+    ):
         assert furniture not in article.text
         assert any(furniture in block for block in article.removed), furniture
     assert not any("engineers would inspect" in block for block in article.removed)
@@ -51,8 +55,13 @@ def test_text_dump_takes_title_from_first_line(settings: Settings) -> None:
 
 
 def test_jsonl_record_keeps_its_stated_metadata(settings: Settings) -> None:
-    document = Document("f.jsonl#1", "jsonl", "  The old bridge will close   for repairs.  ",
-                        "0" * 32, (("outlet", "Ridge Post"), ("published", "2024-05-02T10:00")))
+    document = Document(
+        "f.jsonl#1",
+        "jsonl",
+        "  The old bridge will close   for repairs.  ",
+        "0" * 32,
+        (("outlet", "Ridge Post"), ("published", "2024-05-02T10:00")),
+    )
     article = extract_article(document, Settings(workers=1, min_text_chars=10))
     assert article.text == "The old bridge will close for repairs."
     assert article.outlet == "Ridge Post"

@@ -33,8 +33,19 @@ def _write_corpus(folder: Path, count: int) -> None:
 
 
 def _command(corpus: Path, db: Path) -> list[str]:
-    return [str(SCRIPT), "run", str(corpus), "--db", str(db), "--batch-size", "4",
-            "--workers", "2", "--quiet", "--verbose"]
+    return [
+        str(SCRIPT),
+        "run",
+        str(corpus),
+        "--db",
+        str(db),
+        "--batch-size",
+        "4",
+        "--workers",
+        "2",
+        "--quiet",
+        "--verbose",
+    ]
 
 
 def _state(db: Path) -> tuple[dict[str, int], list[tuple[str, str]], list[str]]:
@@ -44,8 +55,9 @@ def _state(db: Path) -> tuple[dict[str, int], list[tuple[str, str]], list[str]]:
 
 
 def _interrupt(corpus: Path, db: Path, after_batches: int, sig: signal.Signals) -> None:
-    process = subprocess.Popen(_command(corpus, db), stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        _command(corpus, db), stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     assert process.stderr is not None
     committed = 0
     for line in process.stderr:
@@ -71,13 +83,13 @@ def test_killed_and_interrupted_runs_resume_without_loss_or_duplication(tmp_path
     assert reference[0]["articles"] == 60
     assert reference[0]["ledger_duplicate"] == 1 and reference[0]["ledger_rejected"] == 1
 
-    for trial, (after, sig) in enumerate([(1, signal.SIGKILL), (3, signal.SIGKILL),
-                                          (6, signal.SIGKILL), (2, signal.SIGINT)]):
+    for trial, (after, sig) in enumerate(
+        [(1, signal.SIGKILL), (3, signal.SIGKILL), (6, signal.SIGKILL), (2, signal.SIGINT)]
+    ):
         db = tmp_path / f"trial-{trial}.duckdb"
         _interrupt(corpus, db, after, sig)
         partial_counts = _state(db)[0]
         assert 0 < partial_counts["ledger"] < reference[0]["ledger"], (trial, partial_counts)
-        resumed = subprocess.run(_command(corpus, db), check=False, capture_output=True,
-                                 text=True)
+        resumed = subprocess.run(_command(corpus, db), check=False, capture_output=True, text=True)
         assert resumed.returncode == 1, resumed.stderr  # 1: the broken input is rejected
         assert _state(db) == reference, (trial, sig)

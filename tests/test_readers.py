@@ -6,8 +6,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storytrace.records import Document, LedgerEntry
 from storytrace.readers import read_input
+from storytrace.records import Document, LedgerEntry
 from storytrace.sources import InputFile
 
 
@@ -94,8 +94,11 @@ def test_jsonl_yields_one_document_per_line_and_rejects_bad_lines(tmp_path: Path
     assert [(r.source, r.reason.split(" ", 3)[-1]) for r in rejected if r.reason] == [
         ("feed.jsonl#4", "not a JSON object"),
         ("feed.jsonl#5", "no 'text' string"),
-        ("feed.jsonl#6", "not valid JSON: Expecting property name enclosed in double quotes: "
-         "line 1 column 2 (char 1)"),
+        (
+            "feed.jsonl#6",
+            "not valid JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        ),
     ]
 
 

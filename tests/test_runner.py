@@ -46,7 +46,8 @@ def test_a_changed_input_is_read_again(corpus: Path, store: Store, settings: Set
     (corpus / "library.txt").write_text("A different text about the library and its visitors.")
     report = run([str(corpus)], store, settings)
     assert [(e.source.rsplit("/", 1)[-1], e.status) for e in report.ledger] == [
-        ("library.txt", "accepted")]
+        ("library.txt", "accepted")
+    ]
 
 
 def _explode_on_tarn(document: Document, settings: Settings) -> Article:

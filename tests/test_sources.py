@@ -26,7 +26,10 @@ def test_directories_are_walked_recursively_for_known_suffixes_only(tmp_path: Pa
     found = expand_sources([str(tmp_path)])
     # Files of a folder come before its subfolders', each level sorted: a stable order.
     assert [f.path.name for f in found] == ["two.txt", "one.html"]
-    assert {f.source for f in found} == {str(tmp_path / "a" / "one.html"), str(tmp_path / "two.txt")}
+    assert {f.source for f in found} == {
+        str(tmp_path / "a" / "one.html"),
+        str(tmp_path / "two.txt"),
+    }
 
 
 def test_explicit_file_is_kept_as_typed_even_with_unknown_suffix(

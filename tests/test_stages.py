@@ -23,13 +23,18 @@ def test_unknown_stage_is_a_plan_error() -> None:
 
 def test_missing_producer_is_named() -> None:
     extract = STAGES[0]
-    attributions = Stage("attributions", 1, "article", frozenset({"entities"}),
-                         frozenset({"attributions"}), _noop)
-    entities = Stage("entities", 1, "article", frozenset({"articles"}), frozenset({"entities"}),
-                     _noop)
+    attributions = Stage(
+        "attributions", 1, "article", frozenset({"entities"}), frozenset({"attributions"}), _noop
+    )
+    entities = Stage(
+        "entities", 1, "article", frozenset({"articles"}), frozenset({"entities"}), _noop
+    )
     with pytest.raises(PlanError, match="needs entities: produced by entities, which must run"):
         plan(stages=[extract, attributions, entities])
     with pytest.raises(PlanError, match="needs entities: no registered stage produces it"):
         plan(stages=[extract, attributions])
     assert [s.name for s in plan(stages=[extract, entities, attributions])] == [
-        "extract", "entities", "attributions"]
+        "extract",
+        "entities",
+        "attributions",
+    ]

@@ -12,9 +12,15 @@ from storytrace.store import MIGRATIONS, Store
 
 def article(number: int) -> Article:
     text = f"Article number {number} says something."
-    return Article(id=f"a{number}", source=f"{number}.html", text=text,
-                   content_hash=f"h{number}", title=f"Title {number}",
-                   published="2024-01-0" + str(number), removed=("Share this",))
+    return Article(
+        id=f"a{number}",
+        source=f"{number}.html",
+        text=text,
+        content_hash=f"h{number}",
+        title=f"Title {number}",
+        published="2024-01-0" + str(number),
+        removed=("Share this",),
+    )
 
 
 def test_new_store_is_at_the_latest_schema_version(store: Store) -> None:
@@ -25,9 +31,11 @@ def test_new_store_is_at_the_latest_schema_version(store: Store) -> None:
 def test_articles_and_ledger_round_trip(store: Store) -> None:
     store.save_ingested(
         [article(1), article(2)],
-        [LedgerEntry("1.html", "accepted", None, "a1", "f1"),
-         LedgerEntry("2.html", "accepted", None, "a2", "f2"),
-         LedgerEntry("bad.html", "rejected", "empty: 0 bytes", None, "f3")],
+        [
+            LedgerEntry("1.html", "accepted", None, "a1", "f1"),
+            LedgerEntry("2.html", "accepted", None, "a2", "f2"),
+            LedgerEntry("bad.html", "rejected", "empty: 0 bytes", None, "f3"),
+        ],
     )
     assert store.articles() == [article(1), article(2)]
     assert store.articles(["a2"]) == [article(2)]
@@ -41,8 +49,9 @@ def test_a_failed_batch_writes_nothing(store: Store) -> None:
     store.save_ingested([article(1)], [LedgerEntry("1.html", "accepted", None, "a1", "f1")])
     with pytest.raises(duckdb.ConstraintException):
         # The same article id again violates the primary key: the ledger row must not land.
-        store.save_ingested([article(2), article(1)],
-                            [LedgerEntry("x.html", "accepted", None, "a1", "fx")])
+        store.save_ingested(
+            [article(2), article(1)], [LedgerEntry("x.html", "accepted", None, "a1", "fx")]
+        )
     assert store.counts()["articles"] == 1
     assert [e.source for e in store.ledger()] == ["1.html"]
 

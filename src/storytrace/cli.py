@@ -52,7 +52,11 @@ def cli() -> None:
 
 def _db_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+        "--db",
+        "db",
+        default=DEFAULT_DB,
+        show_default=True,
+        type=click.Path(dir_okay=False),
         help="DuckDB database file (created if missing).",
     )(function)
 
@@ -60,32 +64,54 @@ def _db_option(function: Callable[..., Any]) -> Callable[..., Any]:
 def _settings_options(function: Callable[..., Any]) -> Callable[..., Any]:
     for setting in reversed(SETTINGS):
         function = click.option(
-            f"--{setting.name.replace('_', '-')}", setting.name, type=type(setting.default),
-            default=None, help=f"{setting.help} [default: {setting.default}]",
+            f"--{setting.name.replace('_', '-')}",
+            setting.name,
+            type=type(setting.default),
+            default=None,
+            help=f"{setting.help} [default: {setting.default}]",
         )(function)
     return function
 
 
 def _common_run_options(function: Callable[..., Any]) -> Callable[..., Any]:
     function = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")(
-        function)
+        function
+    )
     function = click.option("--verbose", "-v", is_flag=True, help="Log each committed batch.")(
-        function)
-    function = click.option("--json", "as_json", is_flag=True,
-                            help="Print the run summary as JSON.")(function)
+        function
+    )
+    function = click.option(
+        "--json", "as_json", is_flag=True, help="Print the run summary as JSON."
+    )(function)
     return _db_option(_settings_options(function))
 
 
 @cli.command(epilog="Example: storytrace run examples/ --db demo.duckdb --report demo/story.json")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--until", type=click.Choice(stage_names()), default=None,
-              help="Stop after this stage (for debugging and benchmarks).")
-@click.option("--report", type=click.Path(dir_okay=False), default=None,
-              help="Also write the export to this file; its suffix picks the format "
-                   f"({', '.join('.' + f for f in FORMATS)}).")
+@click.option(
+    "--until",
+    type=click.Choice(stage_names()),
+    default=None,
+    help="Stop after this stage (for debugging and benchmarks).",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the export to this file; its suffix picks the format "
+    f"({', '.join('.' + f for f in FORMATS)}).",
+)
 @_common_run_options
-def run_command(sources: tuple[str, ...], until: str | None, report: str | None,
-                db: str, quiet: bool, verbose: bool, as_json: bool, **settings: Any) -> None:
+def run_command(
+    sources: tuple[str, ...],
+    until: str | None,
+    report: str | None,
+    db: str,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+    **settings: Any,
+) -> None:
     """Ingest SOURCES (files, directories, globs), analyse, link and store them."""
     report_format = _report_format(report) if report else None
     outcome = _run(sources, db, until, quiet, verbose, as_json, settings)
@@ -104,25 +130,43 @@ cli.add_command(run_command, name="run")
 @cli.command(epilog="Example: storytrace ingest new-articles/ --db newsroom.duckdb")
 @click.argument("sources", nargs=-1, required=True)
 @_common_run_options
-def ingest(sources: tuple[str, ...], db: str, quiet: bool, verbose: bool, as_json: bool,
-           **settings: Any) -> None:
+def ingest(
+    sources: tuple[str, ...], db: str, quiet: bool, verbose: bool, as_json: bool, **settings: Any
+) -> None:
     """Read and extract SOURCES into the store without the later stages."""
     sys.exit(_run(sources, db, "extract", quiet, verbose, as_json, settings).exit_code)
 
 
-def _run(sources: tuple[str, ...], db: str, until: str | None, quiet: bool, verbose: bool,
-         as_json: bool, options: dict[str, Any]) -> RunReport:
+def _run(
+    sources: tuple[str, ...],
+    db: str,
+    until: str | None,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+    options: dict[str, Any],
+) -> RunReport:
     if verbose:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     settings = Settings.from_mapping(options)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=stderr, transient=True,
-                        disable=quiet or as_json)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=quiet or as_json,
+    )
     with Store(db) as store, progress:
         task = progress.add_task("Reading inputs", total=None)
-        outcome = run(list(sources), store, settings, until=until,
-                      progress=lambda done, total: progress.update(task, completed=done,
-                                                                   total=total))
+        outcome = run(
+            list(sources),
+            store,
+            settings,
+            until=until,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
         if as_json:
             click.echo(json.dumps(_summary(outcome, store), indent=2))
         elif not quiet:
@@ -133,13 +177,19 @@ def _run(sources: tuple[str, ...], db: str, until: str | None, quiet: bool, verb
 def _summary(outcome: RunReport, store: Store) -> dict[str, Any]:
     return {
         "stages": outcome.stages,
-        "inputs": {status: outcome.count(status)
-                   for status in ("accepted", "duplicate", "rejected")},
+        "inputs": {
+            status: outcome.count(status) for status in ("accepted", "duplicate", "rejected")
+        },
         "unchanged": outcome.unchanged,
-        "rejected": [{"source": e.source, "reason": e.reason}
-                     for e in outcome.ledger if e.status == "rejected"],
-        "diagnostics": [{"stage": d.stage, "subject": d.subject, "reason": d.reason}
-                        for d in outcome.diagnostics],
+        "rejected": [
+            {"source": e.source, "reason": e.reason}
+            for e in outcome.ledger
+            if e.status == "rejected"
+        ],
+        "diagnostics": [
+            {"stage": d.stage, "subject": d.subject, "reason": d.reason}
+            for d in outcome.diagnostics
+        ],
         "store": store.counts(),
     }
 
@@ -153,8 +203,7 @@ def _print_summary(outcome: RunReport, store: Store) -> None:
         if entry.status == "rejected":
             stdout.print(f"  rejected {entry.source}: {entry.reason}")
     counts = store.counts()
-    stdout.print(f"Store {store.path}: {counts['articles']} articles, "
-                 f"{counts['stories']} stories")
+    stdout.print(f"Store {store.path}: {counts['articles']} articles, {counts['stories']} stories")
     _print_stories(store, limit=10)
 
 
@@ -170,12 +219,28 @@ def _print_stories(store: Store, limit: int | None = None) -> None:
 
 
 @cli.command(epilog="Example: storytrace export --format json --output story.json")
-@click.option("--format", "format_", type=click.Choice(FORMATS), default="json",
-              show_default=True, help="Output format.")
-@click.option("--table", type=click.Choice(CSV_TABLES), default="articles", show_default=True,
-              help="With --format csv: which table.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write here instead of standard output.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--table",
+    type=click.Choice(CSV_TABLES),
+    default="articles",
+    show_default=True,
+    help="With --format csv: which table.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write here instead of standard output.",
+)
 @_db_option
 def export(format_: str, table: str, output: str | None, db: str) -> None:
     """Export the store: the JSON contract, JSON Lines, or one table as CSV."""
@@ -196,9 +261,15 @@ def stories(db: str, as_json: bool) -> None:
     _require_store(db)
     with Store(db) as store:
         if as_json:
-            click.echo(json.dumps([{"id": s.id, "title": s.title,
-                                    "article_ids": list(s.article_ids)}
-                                   for s in store.stories()], indent=2))
+            click.echo(
+                json.dumps(
+                    [
+                        {"id": s.id, "title": s.title, "article_ids": list(s.article_ids)}
+                        for s in store.stories()
+                    ],
+                    indent=2,
+                )
+            )
         else:
             _print_stories(store)
 
@@ -213,24 +284,44 @@ def show(story: str, db: str, as_json: bool) -> None:
     with Store(db) as store:
         found = next((s for s in store.stories() if s.id == story), None)
         if found is None:
-            raise UsageError(f"no story {story!r} in {db}", hint="list them with: storytrace stories")
+            raise UsageError(
+                f"no story {story!r} in {db}", hint="list them with: storytrace stories"
+            )
         articles = store.articles(found.article_ids)
     if as_json:
-        click.echo(json.dumps({"id": found.id, "title": found.title, "articles": [
-            {"id": a.id, "published": a.published, "outlet": a.outlet, "title": a.title,
-             "source": a.source} for a in articles]}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "id": found.id,
+                    "title": found.title,
+                    "articles": [
+                        {
+                            "id": a.id,
+                            "published": a.published,
+                            "outlet": a.outlet,
+                            "title": a.title,
+                            "source": a.source,
+                        }
+                        for a in articles
+                    ],
+                },
+                indent=2,
+            )
+        )
         return
     table = Table("published", "outlet", "title", "source", title=found.title)
     for article in articles:
-        table.add_row(article.published or "?", article.outlet or "?", article.title or "",
-                      article.source)
+        table.add_row(
+            article.published or "?", article.outlet or "?", article.title or "", article.source
+        )
     stdout.print(table)
 
 
 def _require_store(db: str) -> None:
     if not Path(db).exists():
-        raise UsageError(f"no store at {db}", hint="create one with: storytrace run SOURCES --db "
-                         + db)
+        raise UsageError(
+            f"no store at {db}", hint="create one with: storytrace run SOURCES --db " + db
+        )
 
 
 def _report_format(path: str) -> str:
@@ -239,7 +330,7 @@ def _report_format(path: str) -> str:
         raise UsageError(
             f"cannot write a report as {path!r}",
             hint=f"use one of {', '.join('.' + f for f in FORMATS)} "
-                 "(the HTML dossier is not part of this version)",
+            "(the HTML dossier is not part of this version)",
         )
     return suffix
 

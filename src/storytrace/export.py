@@ -19,8 +19,19 @@ from storytrace.store import Store
 SCHEMA_ID = "storytrace/1"
 FORMATS = ("json", "jsonl", "csv")
 # Arrays of the contract, in order; those no stage fills yet stay empty.
-SECTIONS = ("articles", "stories", "entities", "attributions", "quote_families", "claims",
-            "denials", "discrepancies", "events", "provenance", "ledger")
+SECTIONS = (
+    "articles",
+    "stories",
+    "entities",
+    "attributions",
+    "quote_families",
+    "claims",
+    "denials",
+    "discrepancies",
+    "events",
+    "provenance",
+    "ledger",
+)
 CSV_TABLES = ("articles", "ledger", "stories")
 
 
@@ -28,15 +39,28 @@ def contract_document(store: Store) -> dict[str, Any]:
     story_of = {aid: story.id for story in store.stories() for aid in story.article_ids}
     articles = [
         {
-            "id": a.id, "source": a.source, "url": a.url, "outlet": a.outlet, "title": a.title,
-            "published": a.published, "language": a.language, "text": a.text,
-            "removed": list(a.removed), "story_id": story_of.get(a.id), "duplicate_of": None,
+            "id": a.id,
+            "source": a.source,
+            "url": a.url,
+            "outlet": a.outlet,
+            "title": a.title,
+            "published": a.published,
+            "language": a.language,
+            "text": a.text,
+            "removed": list(a.removed),
+            "story_id": story_of.get(a.id),
+            "duplicate_of": None,
         }
         for a in store.articles()
     ]
     stories = [
-        {"id": s.id, "title": s.title, "article_ids": list(s.article_ids),
-         "first_reported": None, "recirculated": []}
+        {
+            "id": s.id,
+            "title": s.title,
+            "article_ids": list(s.article_ids),
+            "first_reported": None,
+            "recirculated": [],
+        }
         for s in store.stories()
     ]
     ledger = [

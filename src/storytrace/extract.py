@@ -22,11 +22,42 @@ from storytrace.settings import Settings
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-_BLOCK_TAGS = frozenset({
-    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "td", "th",
-    "dt", "dd", "div", "section", "aside", "header", "footer", "nav", "form", "button",
-    "label", "pre", "address", "article", "main", "figure", "ul", "ol", "table", "tr",
-})
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figcaption",
+        "blockquote",
+        "td",
+        "th",
+        "dt",
+        "dd",
+        "div",
+        "section",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "form",
+        "button",
+        "label",
+        "pre",
+        "address",
+        "article",
+        "main",
+        "figure",
+        "ul",
+        "ol",
+        "table",
+        "tr",
+    }
+)
 # huge_tree lifts libxml2's default depth limit of 255, past which it silently drops content.
 _PARSER = lxml_html.HTMLParser(huge_tree=True)
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
@@ -34,10 +65,7 @@ _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 
 def extract_article(document: Document, settings: Settings) -> Article:
     """Clean text and metadata of `document`; raises InputRejected if it holds no article."""
-    if document.kind == "html":
-        fields = _from_html(document)
-    else:
-        fields = _from_text(document)
+    fields = _from_html(document) if document.kind == "html" else _from_text(document)
     text = fields.pop("text")
     if len(text) < settings.min_text_chars:
         raise InputRejected(
@@ -45,8 +73,9 @@ def extract_article(document: Document, settings: Settings) -> Article:
             f"(minimum {settings.min_text_chars}, setting min_text_chars)"
         )
     digest = content_hash(text)
-    return Article(id=f"a{digest[:15]}", source=document.source, text=text,
-                   content_hash=digest, **fields)
+    return Article(
+        id=f"a{digest[:15]}", source=document.source, text=text, content_hash=digest, **fields
+    )
 
 
 def content_hash(text: str) -> str:
@@ -64,7 +93,9 @@ def _from_html(document: Document) -> dict[str, Any]:
     result = trafilatura.bare_extraction(
         document.content, with_metadata=True, include_comments=False
     )
-    extracted = result.as_dict() if result is not None else {}
+    extracted: dict[str, Any] = (
+        {} if result is None else dict(result if isinstance(result, dict) else result.as_dict())
+    )
     if not extracted.get("text"):
         raise InputRejected("no article text: the page has no main content trafilatura can find")
     text = normalise_text(extracted["text"])

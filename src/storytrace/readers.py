@@ -16,6 +16,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -25,8 +26,14 @@ from storytrace.sources import InputFile, input_kind
 
 _CHUNK = 1 << 16
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_JSONL_FIELDS = {"title": "title", "url": "url", "published": "published", "date": "published",
-                 "outlet": "outlet", "author": "author"}
+_JSONL_FIELDS = {
+    "title": "title",
+    "url": "url",
+    "published": "published",
+    "date": "published",
+    "outlet": "outlet",
+    "author": "author",
+}
 
 
 def fingerprint(raw: bytes) -> str:
@@ -86,9 +93,9 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     return raw
 
 
-def _gunzip_bounded(handle: object, max_bytes: int) -> bytes:
+def _gunzip_bounded(handle: BinaryIO, max_bytes: int) -> bytes:
     try:
-        with gzip.GzipFile(fileobj=handle, mode="rb") as stream:  # type: ignore[arg-type]
+        with gzip.GzipFile(fileobj=handle, mode="rb") as stream:
             parts: list[bytes] = []
             size = 0
             while size <= max_bytes:

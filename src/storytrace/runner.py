@@ -125,20 +125,31 @@ def _ingest(
     for document, outcome in map_per_article(extract.function, documents(), settings):
         if isinstance(outcome, Failure):
             if not outcome.rejected:
-                report.diagnostics.append(Diagnostic(extract.label, document.source,
-                                                     outcome.reason))
-            record(LedgerEntry(document.source, "rejected", outcome.reason, None,
-                               document.fingerprint))
+                report.diagnostics.append(
+                    Diagnostic(extract.label, document.source, outcome.reason)
+                )
+            record(
+                LedgerEntry(document.source, "rejected", outcome.reason, None, document.fingerprint)
+            )
             continue
         article: Article = outcome
         existing = ids_by_hash.get(article.content_hash)
         if existing is not None:
-            record(LedgerEntry(document.source, "duplicate", "same text as an earlier input",
-                               existing, document.fingerprint))
+            record(
+                LedgerEntry(
+                    document.source,
+                    "duplicate",
+                    "same text as an earlier input",
+                    existing,
+                    document.fingerprint,
+                )
+            )
             continue
         ids_by_hash[article.content_hash] = article.id
-        record(LedgerEntry(document.source, "accepted", None, article.id, document.fingerprint),
-               article)
+        record(
+            LedgerEntry(document.source, "accepted", None, article.id, document.fingerprint),
+            article,
+        )
     flush()
     if report.diagnostics:
         store.save_ingested([], [], report.diagnostics)
@@ -163,8 +174,9 @@ def map_per_article(
     chunk_size = max(4, settings.batch_size)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for chunk in _chunks(items, chunk_size * workers):
-            yield from zip(chunk, pool.map(guarded, chunk, chunksize=chunk_size // 4 or 1),
-                           strict=True)
+            yield from zip(
+                chunk, pool.map(guarded, chunk, chunksize=chunk_size // 4 or 1), strict=True
+            )
 
 
 def _guarded(function: Callable[[Item, Settings], Any], settings: Settings, item: Item) -> Any:

@@ -73,7 +73,7 @@ def expand_sources(arguments: Iterable[str]) -> list[InputFile]:
 
 
 def _walk(directory: Path) -> list[Path]:
-    files = []
+    files: list[Path] = []
     for root, dirs, names in os.walk(directory, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         files.extend(

@@ -35,8 +35,9 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("extract", 1, "article", frozenset({"documents"}), frozenset({"articles"}),
-          extract_article),
+    Stage(
+        "extract", 1, "article", frozenset({"documents"}), frozenset({"articles"}), extract_article
+    ),
 )
 
 
@@ -55,8 +56,11 @@ def plan(until: str | None = None, stages: Sequence[Stage] = STAGES) -> list[Sta
         missing = sorted(stage.requires - available)
         if missing:
             producers = [s.name for s in stages if s.produces & set(missing)]
-            where = (f"produced by {', '.join(producers)}, which must run before it"
-                     if producers else "no registered stage produces it")
+            where = (
+                f"produced by {', '.join(producers)}, which must run before it"
+                if producers
+                else "no registered stage produces it"
+            )
             raise PlanError(f"stage {stage.name} needs {', '.join(missing)}: {where}")
         available |= stage.produces
     return selected

@@ -44,8 +44,21 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 _ARTICLE_SCHEMA = pa.schema(
-    [(name, pa.string()) for name in ("id", "source", "text", "content_hash", "title", "url",
-                                      "outlet", "author", "published", "language")]
+    [
+        (name, pa.string())
+        for name in (
+            "id",
+            "source",
+            "text",
+            "content_hash",
+            "title",
+            "url",
+            "outlet",
+            "author",
+            "published",
+            "language",
+        )
+    ]
     + [("removed", pa.list_(pa.string()))]
 )
 _ARTICLE_COLUMNS = tuple(_ARTICLE_SCHEMA.names)
@@ -110,29 +123,35 @@ class Store:
         with self._transaction():
             if articles:
                 table = pa.table(
-                    {column: [_column_value(a, column) for a in articles]
-                     for column in _ARTICLE_COLUMNS},
+                    {
+                        column: [_column_value(a, column) for a in articles]
+                        for column in _ARTICLE_COLUMNS
+                    },
                     schema=_ARTICLE_SCHEMA,
                 )
                 self._insert("articles", table)
             if ledger:
-                table = pa.table({
-                    "source": [e.source for e in ledger],
-                    "status": [e.status for e in ledger],
-                    "reason": pa.array([e.reason for e in ledger], pa.string()),
-                    "article_id": pa.array([e.article_id for e in ledger], pa.string()),
-                    "fingerprint": pa.array([e.fingerprint for e in ledger], pa.string()),
-                })
+                table = pa.table(
+                    {
+                        "source": [e.source for e in ledger],
+                        "status": [e.status for e in ledger],
+                        "reason": pa.array([e.reason for e in ledger], pa.string()),
+                        "article_id": pa.array([e.article_id for e in ledger], pa.string()),
+                        "fingerprint": pa.array([e.fingerprint for e in ledger], pa.string()),
+                    }
+                )
                 self._insert("ledger", table)
             self._insert_diagnostics(diagnostics)
 
     def _insert_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
         if diagnostics:
-            table = pa.table({
-                "stage": [d.stage for d in diagnostics],
-                "subject": [d.subject for d in diagnostics],
-                "reason": [d.reason for d in diagnostics],
-            })
+            table = pa.table(
+                {
+                    "stage": [d.stage for d in diagnostics],
+                    "subject": [d.subject for d in diagnostics],
+                    "reason": [d.reason for d in diagnostics],
+                }
+            )
             self._insert("diagnostics", table)
 
     def _insert(self, name: str, table: pa.Table) -> None:
