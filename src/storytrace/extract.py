@@ -99,14 +99,16 @@ def _from_html(document: Document) -> dict[str, Any]:
     if not extracted.get("text"):
         raise InputRejected("no article text: the page has no main content trafilatura can find")
     text = normalise_text(extracted["text"])
+    title = _clean(extracted.get("title"))
     return {
         "text": text,
-        "title": _clean(extracted.get("title")),
+        "title": title,
         "url": _clean(extracted.get("url")),
         "outlet": _clean(extracted.get("sitename")) or _clean(extracted.get("hostname")),
         "author": _clean(extracted.get("author")),
         "published": _iso_date(extracted.get("date")),
-        "removed": removed_blocks(document.content, text),
+        # The headline is metadata, not furniture, even when the text does not repeat it.
+        "removed": removed_blocks(document.content, f"{title or ''}\n{text}"),
     }
 
 
