@@ -5,6 +5,7 @@ Each later stage extends this file with the planted features it must find.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import jsonschema
@@ -21,9 +22,9 @@ EXAMPLES = REPO / "examples"
 def answer_key_articles() -> list[dict[str, str]]:
     """Rows of the `## Articles` table of the answer key."""
     lines = (EXAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
-    start = lines.index("## Articles")
-    table = [line for line in lines[start + 1 :] if line.startswith("|")]
-    table = table[: next((i for i, l in enumerate(table[1:], 1) if "file" in l), len(table))]
+    after_heading = lines[lines.index("## Articles") + 1 :]
+    first = next(i for i, line in enumerate(after_heading) if line.startswith("|"))
+    table = list(itertools.takewhile(lambda line: line.startswith("|"), after_heading[first:]))
     header = [cell.strip() for cell in table[0].strip("|").split("|")]
     rows = []
     for line in table[2:]:
