@@ -69,14 +69,8 @@ ROWS = [row for row in answer_key_articles() if not row["story"].startswith("dup
 
 @pytest.mark.parametrize("row", ROWS, ids=[row["file"] for row in ROWS])
 def test_titles_outlets_and_dates_match_the_answer_key(
-    exported: dict[str, object], row: dict[str, str], request: pytest.FixtureRequest
+    exported: dict[str, object], row: dict[str, str]
 ) -> None:
-    if row["file"].endswith(".txt"):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True, reason="text dumps keep their furniture until the text cleaner exists"
-            )
-        )
     article = _by_file(exported)[row["file"]]
     assert (article["title"], article["outlet"], article["published"]) == (
         row["title"],
@@ -102,14 +96,8 @@ HTML_BODIES = {
 
 @pytest.mark.parametrize("file", sorted(HTML_BODIES))
 def test_html_body_is_whole_and_its_furniture_is_out(
-    exported: dict[str, object], file: str, request: pytest.FixtureRequest
+    exported: dict[str, object], file: str
 ) -> None:
-    if file.startswith("corpus/northgate"):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True, reason="teasers inside the article's own paragraphs need the cleaner"
-            )
-        )
     first, last, furniture = HTML_BODIES[file]
     article = _by_file(exported)[file]
     text = str(article["text"])
@@ -118,3 +106,29 @@ def test_html_body_is_whole_and_its_furniture_is_out(
     for line in furniture:
         assert line not in text, line
         assert any(line in block for block in article["removed"]), line  # type: ignore[attr-defined]
+
+
+def text_dump_key() -> dict[str, dict[str, object]]:
+    """Per text dump of the answer key: its furniture lines and first and last body sentence."""
+    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    key: dict[str, dict[str, object]] = {}
+    for section in readme.split("#### ")[1:]:
+        file = section.split("\n", 1)[0].strip()
+        blocks = section.split("```")
+        furniture = blocks[3].strip().splitlines() if len(blocks) > 3 else []
+        first = section.split("First body sentence: `", 1)[1].split("`", 1)[0]
+        last = section.split("Last body sentence: `", 1)[1].split("`", 1)[0]
+        key[file] = {"furniture": furniture, "first": first, "last": last}
+    return key
+
+
+@pytest.mark.parametrize("file", sorted(text_dump_key()))
+def test_text_dumps_come_out_clean(exported: dict[str, object], file: str) -> None:
+    expected = text_dump_key()[file]
+    article = _by_file(exported)[file]
+    text, removed = str(article["text"]), list(article["removed"])  # type: ignore[call-overload]
+    assert text.startswith(str(expected["first"]))
+    assert text.endswith(str(expected["last"]))
+    for line in expected["furniture"]:  # type: ignore[attr-defined]
+        assert line not in text.splitlines(), line
+        assert line in removed, line

@@ -46,11 +46,14 @@ def test_removed_blocks_survive_deep_nesting() -> None:
     assert removed_blocks(page, "kept") == ("dropped",)
 
 
-def test_text_dump_takes_title_from_first_line(settings: Settings) -> None:
+def test_text_dump_is_cleaned_and_its_header_read(settings: Settings) -> None:
     content = (DATA / "text" / "valley-echo-library.txt").read_text(encoding="utf-8")
     article = extract_article(Document("library.txt", "text", content, "0" * 32), settings)
-    assert article.title == "Valley Echo - news from the upper valley"
-    assert "recording studio" in article.text
+    assert article.title == "Library reopens after two-year renovation"
+    assert article.outlet == "Valley Echo"
+    assert article.text.startswith("The town library on Mill Street reopened")
+    assert article.text.endswith("regional culture grant.")
+    assert "Share this article" in article.removed
     assert article.published is None  # never invented
 
 

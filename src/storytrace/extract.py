@@ -1,9 +1,10 @@
 """extract: a `Document` becomes an `Article` with clean text and metadata.
 
 HTML goes through trafilatura (main text, title, author, site name, canonical URL, date via
-htmldate). Plain-text dumps and JSONL records are taken as written, with whitespace
-normalised and the title taken from the record or, for a text dump, its first line.
-Cannot: remove page furniture from text dumps, resolve relative dates, detect language.
+htmldate), then loses the furniture lines trafilatura kept. Scraped text dumps go through
+`textclean` (body, furniture, and the outlet, headline and date of their header lines).
+JSONL records are taken as written, with the metadata they state.
+Cannot: resolve relative dates, detect language.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lxml import html as lxml_html
 from storytrace.errors import InputRejected
 from storytrace.records import Article, Document
 from storytrace.settings import Settings
+from storytrace.textclean import clean_text_dump, furniture_line
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -98,7 +100,10 @@ def _from_html(document: Document) -> dict[str, Any]:
     )
     if not extracted.get("text"):
         raise InputRejected("no article text: the page has no main content trafilatura can find")
-    text = normalise_text(extracted["text"])
+    # trafilatura keeps teasers and prompts that sit inside the article's own paragraphs
+    # ("READ MORE: ...", "Sign up for our newsletter"); drop those lines too.
+    lines = normalise_text(extracted["text"]).split("\n")
+    text = "\n".join(line for line in lines if not furniture_line(line))
     title = _clean(extracted.get("title"))
     return {
         "text": text,
@@ -113,14 +118,19 @@ def _from_html(document: Document) -> dict[str, Any]:
 
 
 def _from_text(document: Document) -> dict[str, Any]:
-    text = normalise_text(document.content)
-    title = document.field("title")
-    if title is None and document.kind == "text":
-        first_line = text.split("\n", 1)[0]
-        title = first_line if len(first_line) <= 200 else None
+    """A text dump is cleaned of its furniture; a JSONL record is taken as written."""
+    if document.kind == "text":
+        cleaned = clean_text_dump(normalise_text(document.content))
+        return {
+            "text": cleaned.body,
+            "title": cleaned.title,
+            "outlet": cleaned.outlet,
+            "published": cleaned.published,
+            "removed": cleaned.removed,
+        }
     return {
-        "text": text,
-        "title": title,
+        "text": normalise_text(document.content),
+        "title": document.field("title"),
         "url": document.field("url"),
         "outlet": document.field("outlet"),
         "author": document.field("author"),
