@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from storytrace.errors import InputRejected
-from storytrace.extract import content_hash, extract_article, removed_blocks
+from storytrace.extract import content_hash, extract_article
+from storytrace.htmlpage import parse_html, read_html_page, visible_blocks
 from storytrace.records import Document
 from storytrace.settings import Settings
 from tests.conftest import DATA
@@ -41,9 +42,20 @@ def test_page_furniture_is_left_out_and_listed_in_removed(settings: Settings) ->
     assert not any("engineers would inspect" in block for block in article.removed)
 
 
-def test_removed_blocks_survive_deep_nesting() -> None:
-    page = "<div>" * 1000 + "<p>kept</p><p>dropped</p>" + "</div>" * 1000
-    assert removed_blocks(page, "kept") == ("dropped",)
+def test_visible_blocks_are_leaves_in_page_order_even_when_deeply_nested() -> None:
+    page = "<div>" * 1000 + "<p>kept <b>bold</b></p><p>dropped</p>" + "</div>" * 1000
+    tree = parse_html(page + "<script>var x;</script>")
+    assert tree is not None
+    assert visible_blocks(tree) == ["kept bold", "dropped"]
+
+
+def test_date_from_a_short_header_line_when_the_markup_has_none() -> None:
+    page = read_html_page(
+        "<html><body><p>Published 5 March 2025, 10:17</p><article><p>"
+        + "The council voted on Tuesday to keep the harbour open through the winter. " * 4
+        + "</p><p>Sidebar: older story from 1 January 2020</p></article></body></html>"
+    )
+    assert page.published == "2025-03-05"
 
 
 def test_text_dump_is_cleaned_and_its_header_read(settings: Settings) -> None:

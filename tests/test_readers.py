@@ -114,3 +114,12 @@ def test_any_bytes_give_documents_or_reasons_never_exceptions(
         assert isinstance(result, Document | LedgerEntry)
         if isinstance(result, LedgerEntry):
             assert result.status == "rejected" and result.reason
+
+
+def test_mostly_utf8_page_with_stray_bytes_stays_utf8(tmp_path: Path) -> None:
+    page = tmp_path / "mixed.html"
+    body = "<p>Grüße aus Köln, " + "schöne Grüße " * 200 + "</p>"
+    page.write_bytes(b'<meta charset="utf-8">' + body.encode() + b"<p>f\xfcr</p>")
+    (document,) = read(page)
+    assert isinstance(document, Document)
+    assert "schöne Grüße" in document.content and "f\ufffdr" in document.content

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storytrace import __version__
+from storytrace import __version__, evaluation
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.export import CSV_TABLES, FORMATS, render
 from storytrace.runner import RunReport, run
@@ -315,6 +315,39 @@ def show(story: str, db: str, as_json: bool) -> None:
             article.published or "?", article.outlet or "?", article.title or "", article.source
         )
     stdout.print(table)
+
+
+@cli.command(
+    name="eval",
+    epilog="Example: storytrace eval text-cleaning --limit 100",
+)
+@click.argument("task", type=click.Choice([*evaluation.tasks(), "all"]))
+@click.option(
+    "--data",
+    default=None,
+    help="The dataset's file or folder (default: the dev set under ../shared/data/).",
+)
+@click.option("--workers", type=int, default=0, help="Processes; 0 means one per core.")
+@click.option("--limit", type=int, default=None, help="Score only the first N items.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+def eval_command(
+    task: str, data: str | None, workers: int, limit: int | None, as_json: bool
+) -> None:
+    """Score a stage on public data; `all` also rewrites docs/evaluation.md's table."""
+    registered = evaluation.tasks()
+    chosen = list(registered.values()) if task == "all" else [registered[task]]
+    if task == "all" and data:
+        raise UsageError("--data names one dataset; give it with a single task")
+    cores = Settings(workers=workers).effective_workers()
+    cards = [t.scorer(evaluation.resolve_data(t, data), cores, limit) for t in chosen]
+    if as_json:
+        click.echo(json.dumps([card.as_dict() for card in cards], indent=2))
+    else:
+        for card in cards:
+            click.echo(f"# {card.task} on {card.dataset}")
+            click.echo("\n".join(card.lines()))
+    if task == "all" and limit is None:
+        evaluation.write_table(Path("docs/evaluation.md"), cards)
 
 
 def _require_store(db: str) -> None:

@@ -2,9 +2,9 @@
 
 Reading is bounded: a file is never read past `max_input_bytes`, and a gzip member is
 decompressed in chunks up to the same cap, so a 100 MB page or a gzip bomb costs at most
-that much memory. Text must decode as UTF-8, as the charset the HTML declares, or as the
-encoding charset-normalizer is confident about; otherwise the input is rejected rather
-than read as mojibake.
+that much memory. Text must decode as UTF-8, as the charset the HTML declares, as UTF-8
+with a few stray bytes (mixed encodings), or as the encoding charset-normalizer is
+confident about; otherwise the input is rejected rather than read as mojibake.
 """
 
 from __future__ import annotations
@@ -122,6 +122,13 @@ def decode(raw: bytes, *, html: bool) -> str:
                 return raw.decode(declared.group(1).decode("ascii"))
             except (LookupError, UnicodeDecodeError):
                 pass  # a wrong declaration is common; fall through to detection
+    # Pages stitched from parts in two encodings are UTF-8 with a few stray bytes: keep the
+    # UTF-8 and mark the strays, rather than guess a legacy encoding and garble it all.
+    lenient = raw.decode("utf-8", errors="replace")
+    strays = lenient.count("\ufffd")
+    valid_multibyte = sum(1 for char in lenient if ord(char) > 127) - strays
+    if valid_multibyte > strays and strays <= max(3, len(raw) // 1000):
+        return lenient
     best = from_bytes(raw[:200_000]).best()
     if best is None or best.chaos > 0.2:
         raise InputRejected("undecodable: not UTF-8 and no encoding could be detected")

@@ -9,9 +9,10 @@ from general signals only, never from one site's strings:
   are short, title-like or list-like;
 - calls to action and credits: a line that *starts* like one ("Share", "Also read",
   "Photo:", "©", "Comments (4)") in the common languages of news sites;
-- position: the body is the densest run of sentence lines (a maximum-sum segment), so
-  furniture above and below it falls away; inside it, runs of short lines (menus, share
-  buttons, headline lists) go too, while a lone subheading stays.
+- position: the body is the densest run of sentence lines (a maximum-sum segment, plus
+  any other segment nearly as dense), so furniture above and below it falls away; inside
+  it, rows of one- and two-word lines (menus, share buttons) go too, while subheadings
+  and short list items before the next sentence stay.
 
 What it drops is returned, line by line, for audit. Header lines above the body are also
 read for the metadata they carry: the outlet (first line), the headline (a repeated or
@@ -62,6 +63,13 @@ _FURNITURE_ANYWHERE = re.compile(
     r"|abonnieren|registrieren",
     re.IGNORECASE,
 )
+# Sentences about the site rather than the story: cookie notices, sign-up and comment prompts.
+_SITE_TALK = re.compile(
+    r"cookie|e-mail|email|newsletter|abonn|subscri|datenschutz|privacy|javascript|browser"
+    r"|login|log in|anmelden|registr|werbung|kommentar|comment",
+    re.IGNORECASE,
+)
+_SECOND_REGION = 0.3  # another body segment counts if at least this dense as the best one
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _INNER_SENTENCE = re.compile(r"[a-zà-ÿ0-9][.!?][\"'”’»]?\s+[A-ZÀ-Þ\"'“‘«]")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -93,8 +101,9 @@ def clean_text_dump(text: str) -> CleanedText:
         # A short line beside an image credit is the picture's caption.
         if _CREDIT.match(lines[index - 1]) and len(_WORD.findall(lines[index])) < 15:
             kinds[index] = "furniture"
-    start, end = _densest_region(lines, kinds)
-    keep = _keep_inside(kinds, start, end)
+    regions = _body_regions(lines, kinds)
+    keep = set().union(*(_keep_inside(lines, kinds, low, high) for low, high in regions))
+    start = regions[0][0] if regions else len(lines)
     body = "\n".join(line for index, line in enumerate(lines) if index in keep)
     removed = tuple(line for index, line in enumerate(lines) if index not in keep)
     title, outlet, published = _header_metadata(lines[:start], kinds[:start])
@@ -125,40 +134,66 @@ def _line_kind(line: str) -> str:
     return "short"
 
 
-def _densest_region(lines: list[str], kinds: list[str]) -> tuple[int, int]:
-    """[start, end) of the maximum-sum run of lines, sentence lines weighing by length."""
+def _body_regions(lines: list[str], kinds: list[str]) -> list[tuple[int, int]]:
+    """[start, end) runs of body lines: the maximum-sum segment, then any other segment
+    at least `_SECOND_REGION` as dense (a body split by an embedded box), in page order.
+
+    Sentences weigh their length; a sentence that talks about cookies, e-mail,
+    newsletters, logins or comments weighs against the body, like furniture does.
+    """
     weights = []
     for line, kind in zip(lines, kinds, strict=True):
         if kind == "sentence":
-            weights.append(min(len(_WORD.findall(line)), 60))
-        elif kind == "furniture":
-            weights.append(-8)
+            words = min(len(_WORD.findall(line)), 60)
+            weights.append(-0.1 * words if _SITE_TALK.search(line) else words)
         else:
-            weights.append(-3)
-    best, best_range = 0, (0, 0)
-    running, running_start = 0, 0
-    for index, weight in enumerate(weights):
+            weights.append(-8.0 if kind == "furniture" else -3.0)
+    best, first = _max_segment(weights, 0, len(weights))
+    if first is None:
+        return []
+    regions, pending = [first], [(0, first[0]), (first[1], len(weights))]
+    while pending:
+        low, high = pending.pop()
+        total, found = _max_segment(weights, low, high)
+        if found is not None and total >= _SECOND_REGION * best:
+            regions.append(found)
+            pending += [(low, found[0]), (found[1], high)]
+    return sorted(regions)
+
+
+def _max_segment(weights: list[float], low: int, high: int) -> tuple[float, tuple[int, int] | None]:
+    """Kadane's maximum-sum segment of weights[low:high]: (sum, (start, end)) or (0, None)."""
+    best, found = 0.0, None
+    running, start = 0.0, low
+    for index in range(low, high):
         if running <= 0:
-            running, running_start = 0, index
-        running += weight
+            running, start = 0.0, index
+        running += weights[index]
         if running > best:
-            best, best_range = running, (running_start, index + 1)
-    return best_range
+            best, found = running, (start, index + 1)
+    return best, found
 
 
-def _keep_inside(kinds: list[str], start: int, end: int) -> set[int]:
-    """Lines kept in the body: sentences, and lone short lines (subheadings) before one."""
-    keep = set()
-    for index in range(start, end):
-        kind = kinds[index]
-        if kind == "sentence":
-            keep.add(index)
-        elif kind == "short":
-            lone = (index == start or kinds[index - 1] != "short") and (
-                index + 1 < end and kinds[index + 1] == "sentence"
-            )
-            if lone:
+def _keep_inside(lines: list[str], kinds: list[str], start: int, end: int) -> set[int]:
+    """Lines kept in a body region: sentences; and short lines right before a sentence
+    when alone (a subheading) or when each has a few words (a list inside the text), so
+    that menus and rows of share buttons fall away."""
+    keep: set[int] = set()
+    index = start
+    while index < end:
+        if kinds[index] != "short":
+            if kinds[index] == "sentence":
                 keep.add(index)
+            index += 1
+            continue
+        run_end = index
+        while run_end < end and kinds[run_end] == "short":
+            run_end += 1
+        before_sentence = run_end < end and kinds[run_end] == "sentence"
+        wordy = all(len(_WORD.findall(lines[i])) >= 3 for i in range(index, run_end))
+        if before_sentence and (run_end - index == 1 or (run_end - index <= 10 and wordy)):
+            keep.update(range(index, run_end))
+        index = run_end
     return keep
 
 
