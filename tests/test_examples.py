@@ -132,3 +132,21 @@ def test_text_dumps_come_out_clean(exported: dict[str, object], file: str) -> No
     for line in expected["furniture"]:  # type: ignore[attr-defined]
         assert line not in text.splitlines(), line
         assert line in removed, line
+
+
+@pytest.mark.parametrize(
+    "file, expression, resolved",
+    [
+        ("corpus/cpa-volkhonsky-recording.html", "on Monday", "2025-03-03"),
+        ("corpus/civic-lantern-volkhonskyi.txt", "16 November last year", "2024-11-16"),
+        ("corpus/kalvo-times-sarkisova-deleted-post.html", "on Saturday", "2024-11-16"),
+    ],
+)
+def test_relative_dates_resolve_for_the_timeline(
+    exported: dict[str, object], file: str, expression: str, resolved: str
+) -> None:
+    article_id = _by_file(exported)[file]["id"]
+    dates = exported["dates"]
+    assert isinstance(dates, list)
+    found = {(d["text"], d["resolved"]) for d in dates if d["article_id"] == article_id}
+    assert (expression, resolved) in found

@@ -106,3 +106,32 @@ def test_custom_stage_list_is_checked_before_reading(store: Store, corpus: Path)
     with pytest.raises(PlanError, match="needs entities"):
         run([str(corpus)], store, Settings(workers=1), stages=[broken])
     assert store.counts()["ledger"] == 0
+
+
+def test_analysis_stages_run_once_per_article_and_resume(
+    corpus: Path, store: Store, settings: Settings
+) -> None:
+    report = run([str(corpus)], store, settings)
+    assert report.stages == ["extract/1", "date_mentions/1"]
+    assert store.articles_pending("date_mentions/1") == []
+    before = store.counts()["date_mentions"]
+    assert before > 0  # the ferry page says "on Monday" and "on Sunday afternoon"
+    run([str(corpus)], store, settings)
+    assert store.counts()["date_mentions"] == before
+    assert store.articles_pending("date_mentions/2") != []  # a new version would re-run
+
+
+def _date_stage_failing_on_ferry(article: Article, settings: Settings) -> tuple[object, ...]:
+    if "Tarn" in article.text:
+        raise ValueError("bad date")
+    return ()
+
+
+def test_a_failing_analysis_is_a_diagnostic(corpus: Path, store: Store, settings: Settings) -> None:
+    stages = [STAGES[0], replace(STAGES[1], function=_date_stage_failing_on_ferry)]
+    report = run([str(corpus)], store, settings, stages=stages)
+    assert [(d.stage, d.reason) for d in report.diagnostics] == [
+        ("date_mentions/1", "ValueError: bad date")
+    ]
+    assert report.exit_code == 1  # from the rejected inputs, not from the diagnostic
+    assert store.articles_pending("date_mentions/1") == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_MONTHS = {
+MONTHS = {
     name: number
     for number, names in enumerate(
         [
@@ -32,7 +32,7 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
 _PATTERNS = [
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)\b"),
     re.compile(
@@ -56,7 +56,7 @@ def date_in_line(line: str) -> str | None:
         for match in pattern.finditer(line):
             parts = match.groupdict()
             year, day = int(parts["year"]), int(parts["day"])
-            month = _MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["mnum"])
+            month = MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["mnum"])
             if "/" in match.group(0) and month > 12 >= day:
                 month, day = day, month
             try:

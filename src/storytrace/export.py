@@ -67,9 +67,20 @@ def contract_document(store: Store) -> dict[str, Any]:
         {"source": e.source, "status": e.status, "reason": e.reason, "article_id": e.article_id}
         for e in store.ledger()
     ]
+    dates = [
+        {
+            "article_id": m.article_id,
+            "text": m.span.text,
+            "start": m.span.start,
+            "end": m.span.end,
+            "resolved": m.resolved,
+            "precision": m.precision,
+        }
+        for m in store.date_mentions()
+    ]
     document: dict[str, Any] = {"schema": SCHEMA_ID}
     document.update({section: [] for section in SECTIONS})
-    document.update(articles=articles, stories=stories, ledger=ledger)
+    document.update(articles=articles, stories=stories, dates=dates, ledger=ledger)
     return document
 
 

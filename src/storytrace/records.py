@@ -12,6 +12,7 @@ from typing import Literal
 
 LedgerStatus = Literal["accepted", "duplicate", "rejected"]
 InputKind = Literal["html", "text", "jsonl"]
+Precision = Literal["day", "week", "month", "year"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,20 @@ class Diagnostic:
     stage: str
     subject: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date the text refers to ("on Monday"), resolved against the publication date.
+
+    `resolved` is ISO-8601 at `precision`: day `2025-03-03`, week (its Monday)
+    `2025-02-24`, month `2025-02`, year `2024`.
+    """
+
+    article_id: str
+    span: Span
+    resolved: str
+    precision: Precision
 
 
 @dataclass(frozen=True, slots=True)

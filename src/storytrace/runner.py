@@ -67,9 +67,34 @@ def run(
     planned = plan(until, stages)  # fails before any input is touched
     files = expand_sources(sources)
     report = RunReport(stages=[stage.label for stage in planned])
-    extract = planned[0]
+    extract, *analyses = planned
     _ingest(files, store, settings, extract, report, progress)
+    for stage in analyses:
+        _analyse(stage, store, settings, report)
     return report
+
+
+def _analyse(stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
+    """Run a per-article stage over every stored article it has not run on (this version).
+
+    Articles are read from the store in batches; each batch's results and its "done" marks
+    are one transaction, so an interrupted analysis resumes with the articles left.
+    """
+    pending = store.articles_pending(stage.label)
+    batch = max(1, settings.batch_size) * settings.effective_workers()
+    for first in range(0, len(pending), batch):
+        articles = store.articles(pending[first : first + batch])
+        results: dict[str, Any] = {}
+        diagnostics: list[Diagnostic] = []
+        for article, outcome in map_per_article(stage.function, articles, settings):
+            if isinstance(outcome, Failure):
+                diagnostics.append(Diagnostic(stage.label, article.id, outcome.reason))
+                results[article.id] = ()
+            else:
+                results[article.id] = outcome
+        store.save_stage_results(stage.label, stage.produces, results, diagnostics)
+        report.diagnostics.extend(diagnostics)
+        log.info("%s: committed %d articles", stage.label, len(results))
 
 
 def _ingest(

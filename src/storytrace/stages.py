@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from storytrace.date_mentions import date_mentions
 from storytrace.errors import PlanError
 from storytrace.extract import extract_article
 
@@ -37,6 +38,14 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage(
         "extract", 1, "article", frozenset({"documents"}), frozenset({"articles"}), extract_article
+    ),
+    Stage(
+        "date_mentions",
+        1,
+        "article",
+        frozenset({"articles"}),
+        frozenset({"date_mentions"}),
+        date_mentions,
     ),
 )
 

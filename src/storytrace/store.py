@@ -9,7 +9,7 @@ per second), never row by row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from storytrace.errors import StoreError
-from storytrace.records import Article, Diagnostic, LedgerEntry, Story
+from storytrace.records import Article, DateMention, Diagnostic, LedgerEntry, Span, Story
 
 DEFAULT_DB = "storytrace.duckdb"
 
@@ -41,7 +41,30 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE stories (id VARCHAR PRIMARY KEY, title VARCHAR);
     CREATE TABLE story_articles (story_id VARCHAR, article_id VARCHAR PRIMARY KEY);
     """,
+    # 2: per-article stage bookkeeping (which stage version ran on which article), dates
+    """
+    CREATE TABLE stage_runs (stage VARCHAR, article_id VARCHAR, PRIMARY KEY (stage, article_id));
+    CREATE TABLE date_mentions (
+        article_id VARCHAR NOT NULL, text VARCHAR NOT NULL, span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL, resolved VARCHAR NOT NULL, precision VARCHAR NOT NULL
+    );
+    """,
 )
+
+# Per-article products: the table each is stored in and how a record becomes a row.
+PRODUCT_TABLES: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
+    "date_mentions": (
+        "date_mentions",
+        lambda m: {
+            "article_id": m.article_id,
+            "text": m.span.text,
+            "span_start": m.span.start,
+            "span_end": m.span.end,
+            "resolved": m.resolved,
+            "precision": m.precision,
+        },
+    ),
+}
 
 _ARTICLE_SCHEMA = pa.schema(
     [
@@ -162,7 +185,57 @@ class Store:
         self._db.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _incoming")
         self._db.unregister("_incoming")
 
+    def save_stage_results(
+        self,
+        stage: str,
+        products: Iterable[str],
+        results: dict[str, Sequence[Any]],
+        diagnostics: Sequence[Diagnostic] = (),
+    ) -> None:
+        """One per-article stage's records for a batch of articles, all or nothing.
+
+        Earlier rows of these articles for the same products are replaced (a new stage
+        version re-runs over old articles) and each article is marked as done by `stage`.
+        """
+        ids = list(results)
+        with self._transaction():
+            for product in products:
+                table, to_row = PRODUCT_TABLES[product]
+                self._db.execute(
+                    f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids]
+                )
+                rows = [to_row(record) for records in results.values() for record in records]
+                if rows:
+                    self._insert(table, pa.Table.from_pylist(rows))
+            name = stage.split("/", 1)[0]
+            self._db.execute(
+                "DELETE FROM stage_runs WHERE split_part(stage, '/', 1) = ? "
+                "AND article_id IN (SELECT unnest(?))",
+                [name, ids],
+            )
+            self._insert("stage_runs", pa.table({"stage": [stage] * len(ids), "article_id": ids}))
+            self._insert_diagnostics(diagnostics)
+
     # -- reading ------------------------------------------------------------------------
+
+    def articles_pending(self, stage: str) -> list[str]:
+        """Ids of articles that `stage` (name/version) has not run on yet."""
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE id NOT IN "
+            "(SELECT article_id FROM stage_runs WHERE stage = ?) ORDER BY id",
+            [stage],
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def date_mentions(self) -> list[DateMention]:
+        rows = self._db.execute(
+            "SELECT article_id, text, span_start, span_end, resolved, precision "
+            "FROM date_mentions ORDER BY article_id, span_start"
+        ).fetchall()
+        return [
+            DateMention(aid, Span(text, start, end), resolved, precision)
+            for aid, text, start, end, resolved, precision in rows
+        ]
 
     def known_inputs(self) -> dict[tuple[str, str], str]:
         """Ledger status of every input already recorded, by (source, fingerprint)."""
@@ -205,7 +278,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables and of ledger statuses, for summaries and tests."""
         result: dict[str, int] = {}
-        for table in ("articles", "ledger", "diagnostics", "stories"):
+        for table in ("articles", "ledger", "diagnostics", "stories", "date_mentions"):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0
         for status, number in self._db.execute(
