@@ -93,3 +93,13 @@ def test_too_little_text_is_rejected(settings: Settings) -> None:
 def test_content_hash_ignores_case_unicode_form_and_spacing() -> None:
     assert content_hash("Café  au\nlait") == content_hash("CAFE\u0301 au lait")
     assert content_hash("one text") != content_hash("another text")
+
+
+def test_truncated_and_malformed_html_still_gives_its_text(settings: Settings) -> None:
+    whole = (DATA / "html" / "harbour-gazette-ferry.html").read_text(encoding="utf-8")
+    cut = whole[: whole.index("About 1,200 people")]
+    article = extract_article(Document("cut.html", "html", cut, "0"), settings)
+    assert "We will not put passengers on a pier" in article.text
+    broken = whole.replace("</p>", "").replace("<article>", "<article><div><span>")
+    article = extract_article(Document("broken.html", "html", broken, "0"), settings)
+    assert "no more than eight passengers at a time" in article.text

@@ -123,3 +123,21 @@ def test_mostly_utf8_page_with_stray_bytes_stays_utf8(tmp_path: Path) -> None:
     (document,) = read(page)
     assert isinstance(document, Document)
     assert "schöne Grüße" in document.content and "f\ufffdr" in document.content
+
+
+def test_wrong_charset_declaration_falls_back_to_what_the_bytes_are(tmp_path: Path) -> None:
+    page = tmp_path / "liar.html"
+    text = (
+        "<meta charset='utf-8'><p>Le café de la société générale a été fermé à cause des "
+        "travaux. Les employés déçus ont dû déjeuner près du marché.</p>"
+    )
+    page.write_bytes(text.encode("cp1252"))
+    (document,) = read(page)
+    assert isinstance(document, Document) and document.content == text
+
+
+def test_a_200_mb_page_is_refused_without_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as handle:
+        handle.truncate(200_000_000)  # sparse: 200 MB on paper, nothing on disk
+    assert "too large" in rejection(huge, max_bytes=50_000_000)

@@ -5,6 +5,8 @@ the package does no work: models, stores and pools are created by the functions 
 need them.
 """
 
+__version__ = "0.1.0"  # first: modules below read it while the package initialises
+
 from storytrace.errors import InputRejected, PlanError, StoreError, StorytraceError, UsageError
 from storytrace.export import contract_document, render
 from storytrace.records import Article, Diagnostic, Document, LedgerEntry, Span, Story
@@ -12,8 +14,6 @@ from storytrace.runner import RunReport, run
 from storytrace.settings import SETTINGS, Settings
 from storytrace.stages import STAGES, Stage, plan
 from storytrace.store import Store
-
-__version__ = "0.1.0"
 
 __all__ = [
     "SETTINGS",

@@ -7,6 +7,7 @@ problem), 2 usage error. Every command's help ends with an example.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -22,6 +23,7 @@ from rich.table import Table
 from storytrace import __version__, evaluation
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.export import CSV_TABLES, FORMATS, render
+from storytrace.fetch import Fetcher, FetchPolicy
 from storytrace.runner import RunReport, run
 from storytrace.settings import SETTINGS, Settings
 from storytrace.stages import stage_names
@@ -158,13 +160,14 @@ def _run(
         transient=True,
         disable=quiet or as_json,
     )
-    with Store(db) as store, progress:
+    with Store(db) as store, progress, contextlib.closing(_fetcher(settings)) as fetcher:
         task = progress.add_task("Reading inputs", total=None)
         outcome = run(
             list(sources),
             store,
             settings,
             until=until,
+            fetcher=fetcher,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
         if as_json:
@@ -172,6 +175,17 @@ def _run(
         elif not quiet:
             _print_summary(outcome, store)
     return outcome
+
+
+def _fetcher(settings: Settings) -> Fetcher:
+    policy = FetchPolicy(
+        timeout_seconds=settings.fetch_timeout_seconds,
+        max_bytes=settings.max_input_bytes,
+        politeness_seconds=settings.fetch_politeness_seconds,
+        respect_robots=settings.respect_robots,
+    )
+    cache = Path(settings.fetch_cache_dir) if settings.fetch_cache_dir else None
+    return Fetcher(policy=policy, cache_dir=cache)
 
 
 def _summary(outcome: RunReport, store: Store) -> dict[str, Any]:

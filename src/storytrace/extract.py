@@ -16,6 +16,8 @@ import re
 import unicodedata
 from typing import Any
 
+from courlan import extract_domain
+
 from storytrace.errors import InputRejected
 from storytrace.htmlpage import normalise_text, read_html_page
 from storytrace.language import detect_language
@@ -49,14 +51,16 @@ def content_hash(text: str) -> str:
 
 
 def _from_html(document: Document) -> dict[str, Any]:
+    """The page's own metadata first; what its container stated (the URL it was fetched
+    from, a feed entry's title and date) fills the gaps."""
     page = read_html_page(document.content)
     return {
         "text": page.text,
-        "title": page.title,
-        "url": page.url,
-        "outlet": page.outlet,
-        "author": page.author,
-        "published": _iso_date(page.published),
+        "title": page.title or document.field("title"),
+        "url": page.url or document.field("url"),
+        "outlet": page.outlet or document.field("outlet") or _domain(document.field("url")),
+        "author": page.author or document.field("author"),
+        "published": _iso_date(page.published or document.field("published")),
         "removed": page.removed,
     }
 
@@ -80,6 +84,10 @@ def _from_text(document: Document) -> dict[str, Any]:
         "author": document.field("author"),
         "published": _iso_date(document.field("published")),
     }
+
+
+def _domain(url: str | None) -> str | None:
+    return extract_domain(url) if url else None
 
 
 def _iso_date(value: str | None) -> str | None:

@@ -78,6 +78,7 @@ _PARSER = HTMLParser(
     collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True, huge_tree=True
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # lxml refuses them in text nodes
 _HEADER_LINE_WORDS = 12  # a dated header line is short: "Published 5 March 2025, 10:17"
 
 
@@ -137,6 +138,21 @@ def parse_html(content: str) -> HtmlElement | None:
     except (ValueError, ParserError):
         tree: HtmlElement | None = load_html(content)
         return tree
+
+
+def html_to_text(content: str) -> str:
+    """All visible text of an HTML page or fragment, one block per line: what a scraper's
+    text dump holds. No extraction: menus and footers stay."""
+    tree = parse_html(_CONTROL.sub("", content)) if content.strip() else None
+    if tree is None:
+        return ""
+    for element in tree.xpath("//script|//style|//noscript|//template|//head|//svg|//*[@hidden]"):
+        element.drop_tree()
+    for element in tree.iter():
+        if element.tag in _BLOCK_TAGS or element.tag in ("br", "hr", "body"):
+            element.tail = "\n" + (element.tail or "")
+            element.text = "\n" + (element.text or "")
+    return normalise_text(tree.text_content())
 
 
 def visible_blocks(tree: HtmlElement) -> list[str]:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 LedgerStatus = Literal["accepted", "duplicate", "rejected"]
-InputKind = Literal["html", "text", "jsonl"]
+# html: a page to extract; text: a scraped dump to clean; record: text as its container
+# (a JSONL line, a feed entry) states it, with its metadata.
+InputKind = Literal["html", "text", "record"]
 Precision = Literal["day", "week", "month", "year"]
 
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
 from storytrace.errors import InputRejected
+from storytrace.fetch import Fetcher
 from storytrace.readers import read_input
 from storytrace.records import Article, Diagnostic, Document, LedgerEntry
 from storytrace.settings import Settings
-from storytrace.sources import expand_sources
+from storytrace.sources import InputFile, expand_sources
 from storytrace.stages import STAGES, Stage, plan
 from storytrace.store import Store
 
@@ -62,13 +63,17 @@ def run(
     until: str | None = None,
     progress: Progress | None = None,
     stages: Sequence[Stage] = STAGES,
+    fetcher: Fetcher | None = None,
 ) -> RunReport:
-    """Ingest `sources` into `store` and run the planned stages; see the module docstring."""
+    """Ingest `sources` into `store` and run the planned stages; see the module docstring.
+
+    URLs are fetched with `fetcher`; without one they are rejected ("fetching is off").
+    """
     planned = plan(until, stages)  # fails before any input is touched
     files = expand_sources(sources)
     report = RunReport(stages=[stage.label for stage in planned])
     extract, *analyses = planned
-    _ingest(files, store, settings, extract, report, progress)
+    _ingest(files, store, settings, extract, report, progress, fetcher)
     for stage in analyses:
         _analyse(stage, store, settings, report)
     return report
@@ -98,12 +103,13 @@ def _analyse(stage: Stage, store: Store, settings: Settings, report: RunReport) 
 
 
 def _ingest(
-    files: Sequence[Any],
+    files: Sequence[InputFile],
     store: Store,
     settings: Settings,
     extract: Stage,
     report: RunReport,
     progress: Progress | None,
+    fetcher: Fetcher | None,
 ) -> None:
     known = store.known_inputs()
     ids_by_hash = store.article_ids_by_hash()
@@ -133,8 +139,8 @@ def _ingest(
 
     def documents() -> Iterator[Document]:
         nonlocal done
-        for item in files:
-            for read in read_input(item, settings.max_input_bytes):
+        for reads in _read_all(files, settings, fetcher):
+            for read in reads:
                 status = known.get((read.source, read.fingerprint or ""))
                 if status is not None:
                     report.unchanged += 1
@@ -178,6 +184,23 @@ def _ingest(
     flush()
     if report.diagnostics:
         store.save_ingested([], [], report.diagnostics)
+
+
+def _read_all(
+    files: Sequence[InputFile], settings: Settings, fetcher: Fetcher | None
+) -> Iterator[list[Document | LedgerEntry]]:
+    """What each input holds, in input order. Files are read here, one after the other;
+    URLs are fetched `fetch_concurrency` at a time (the fetcher spaces requests per host)."""
+
+    def read(item: InputFile) -> list[Document | LedgerEntry]:
+        return list(read_input(item, settings.max_input_bytes, fetcher))
+
+    if fetcher is None or not any(item.is_url for item in files):
+        yield from map(read, files)
+        return
+    with ThreadPoolExecutor(max_workers=max(1, settings.fetch_concurrency)) as pool:
+        for window in _chunks(files, 8 * max(1, settings.fetch_concurrency)):
+            yield from pool.map(read, window)
 
 
 def map_per_article(

@@ -30,6 +30,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("min_text_chars", 40, "Articles whose extracted text is shorter are rejected."),
     Setting("batch_size", 32, "Articles written to the store per transaction."),
+    Setting("fetch_timeout_seconds", 20.0, "Connect and read timeout for each HTTP request."),
+    Setting("fetch_politeness_seconds", 1.0, "Least time between two requests to one host."),
+    Setting("fetch_concurrency", 4, "URLs fetched at the same time (each host one at a time)."),
+    Setting("fetch_cache_dir", ".storytrace-cache", "Fetched pages are kept here; '' for none."),
+    Setting("respect_robots", True, "Obey robots.txt when fetching."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -43,6 +48,11 @@ class Settings:
     max_input_bytes: int = _BY_NAME["max_input_bytes"].default
     min_text_chars: int = _BY_NAME["min_text_chars"].default
     batch_size: int = _BY_NAME["batch_size"].default
+    fetch_timeout_seconds: float = _BY_NAME["fetch_timeout_seconds"].default
+    fetch_politeness_seconds: float = _BY_NAME["fetch_politeness_seconds"].default
+    fetch_concurrency: int = _BY_NAME["fetch_concurrency"].default
+    fetch_cache_dir: str = _BY_NAME["fetch_cache_dir"].default
+    respect_robots: bool = _BY_NAME["respect_robots"].default
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:
@@ -57,6 +67,10 @@ class Settings:
             if value is None:
                 continue
             kind = type(_BY_NAME[name].default)
+            if kind is bool and isinstance(value, str):
+                if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise UsageError(f"setting {name}: {value!r} is not true or false")
+                value = value.lower() in ("true", "1", "yes")
             try:
                 resolved[name] = kind(value)
             except (TypeError, ValueError) as error:

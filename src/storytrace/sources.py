@@ -1,10 +1,11 @@
-"""Turn the SOURCES a user typed into a deterministic list of input files.
+"""Turn the SOURCES a user typed into a deterministic list of inputs.
 
-Accepts files, directories (walked recursively, symlinked directories not followed, so a
-loop cannot trap the walk) and glob patterns. A path that does not exist is a usage error,
-raised before anything is read. Inside a directory only files with a known suffix are
-inputs (a README beside the articles is not an article); a file named explicitly is always
-an input, and the reader rejects it with a reason if its type is unknown.
+Accepts http(s) URLs (of pages or feeds), files, directories (walked recursively,
+symlinked directories not followed, so a loop cannot trap the walk) and glob patterns. A
+path that does not exist is a usage error, raised before anything is read. Inside a
+directory only files with a known suffix are inputs (a README beside the articles is not
+an article); a file named explicitly is always an input, and the reader rejects it with a
+reason if its type is unknown.
 """
 
 from __future__ import annotations
@@ -17,14 +18,32 @@ from pathlib import Path
 
 from storytrace.errors import UsageError
 
-KINDS_BY_SUFFIX = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl"}
+KINDS_BY_SUFFIX = {
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".jsonl": "jsonl",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".warc": "warc",
+    ".arc": "warc",
+}
+_URL_SCHEMES = ("http://", "https://")
 _GLOB_CHARS = frozenset("*?[")
 
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    source: str  # as the user typed it, or as found under a directory they typed
-    path: Path
+    """One input: a file (`path`) or a URL (`path` is None). `source` is as the user typed
+    it, or as found under a directory they typed."""
+
+    source: str
+    path: Path | None
+
+    @property
+    def is_url(self) -> bool:
+        return self.path is None
 
 
 def input_kind(name: str) -> str | None:
@@ -39,6 +58,7 @@ def expand_sources(arguments: Iterable[str]) -> list[InputFile]:
     """Every input file named by `arguments`, each once, in a stable order."""
     found: list[InputFile] = []
     seen: set[Path] = set()
+    urls: set[str] = set()
 
     def add(source: str, path: Path) -> None:
         key = path.absolute()
@@ -47,6 +67,11 @@ def expand_sources(arguments: Iterable[str]) -> list[InputFile]:
             found.append(InputFile(source, path))
 
     for argument in arguments:
+        if argument.lower().startswith(_URL_SCHEMES):
+            if argument not in urls:
+                urls.add(argument)
+                found.append(InputFile(argument, None))
+            continue
         path = Path(argument)
         if path.is_dir():
             for file in _walk(path):
@@ -67,7 +92,8 @@ def expand_sources(arguments: Iterable[str]) -> list[InputFile]:
         else:
             raise UsageError(
                 f"no such file or directory: {argument}",
-                hint="give files, directories or glob patterns of .html, .txt or .jsonl (or .gz)",
+                hint="give URLs, files, directories or glob patterns of .html, .txt, .jsonl, "
+                "feeds (.xml, .rss, .atom) or WARC files (.warc), optionally .gz",
             )
     return found
 

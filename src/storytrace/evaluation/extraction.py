@@ -25,60 +25,18 @@ from pathlib import Path
 from typing import Any
 
 import trafilatura
-from lxml import html as lxml_html
 
 from storytrace.errors import InputRejected
 from storytrace.evaluation import Metric, Scorecard
 from storytrace.extract import extract_article
-from storytrace.htmlpage import normalise_text
-from storytrace.readers import decode
+from storytrace.htmlpage import html_to_text
+from storytrace.rawbytes import decode
 from storytrace.records import Document
 from storytrace.settings import Settings
 from storytrace.textclean import clean_text_dump
 
 ANCHOR = "F 0.924 (P 0.906, R 0.943), trafilatura 2.2's own evaluation"
 _SPACES = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # lxml refuses them in text nodes
-_PARSER = lxml_html.HTMLParser(huge_tree=True)
-_INVISIBLE = "//script|//style|//noscript|//template|//head|//svg|//*[@hidden]"
-_BREAKS = frozenset(
-    {
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "table",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "nav",
-        "aside",
-        "main",
-        "blockquote",
-        "pre",
-        "figure",
-        "figcaption",
-        "form",
-        "dt",
-        "dd",
-        "dl",
-        "address",
-        "hr",
-        "td",
-        "th",
-        "body",
-    }
-)
 
 
 @dataclass
@@ -158,17 +116,9 @@ def trafilatura_text(raw: bytes) -> str | None:
 def visible_text(raw: bytes) -> str:
     """All text a reader sees on the page, one block per line: a scraper's text dump."""
     try:
-        page = _CONTROL.sub("", decode(raw, html=True))
-        root = lxml_html.fromstring(page, parser=_PARSER)
-    except (InputRejected, ValueError, lxml_html.etree.ParserError):
+        return html_to_text(decode(raw, html=True))
+    except InputRejected:
         return ""
-    for element in root.xpath(_INVISIBLE):
-        element.drop_tree()
-    for element in root.iter():
-        if element.tag in _BREAKS:
-            element.tail = "\n" + (element.tail or "")
-            element.text = "\n" + (element.text or "")
-    return normalise_text(root.text_content())
 
 
 def cleaned_dump_text(raw: bytes) -> str | None:

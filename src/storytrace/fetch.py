@@ -1,0 +1,221 @@
+"""Fetch article pages and feeds over HTTP, politely and within bounds.
+
+A `Fetcher` wraps an `httpx.Client`; tests hand it a client on a real local server (or an
+`httpx.MockTransport`), so nothing is patched. What it guarantees, per request:
+
+- a clear user agent, connect/read timeouts, at most `max_redirects` redirects;
+- robots.txt respected (fetched once per host and cached; unreachable robots.txt allows);
+- per-host politeness: at least `politeness_seconds` between requests to one host;
+- retries with exponential backoff on connection errors and 5xx/429 answers, never on 4xx;
+- a size cap while streaming (the body is never read past `max_bytes`) and a content-type
+  check (HTML, XML feeds, plain text), so a PDF or an image is refused before it is read;
+- an on-disk cache keyed by URL, so a re-run or a resumed run fetches nothing again.
+
+Failures raise `InputRejected` with the reason; the runner records it in the ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+import urllib.robotparser
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from storytrace import __version__
+from storytrace.errors import InputRejected
+
+USER_AGENT = f"storytrace/{__version__} (+https://github.com/storytrace/storytrace; research)"
+ACCEPTED_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "text/plain",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    url: str  # as asked
+    final_url: str  # after redirects
+    content_type: str
+    body: bytes
+    fetched_at: str  # ISO-8601 UTC, for "Updated 3 days ago"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    timeout_seconds: float = 20.0
+    max_bytes: int = 20_000_000
+    max_redirects: int = 5
+    retries: int = 2
+    backoff_seconds: float = 0.5
+    politeness_seconds: float = 1.0
+    respect_robots: bool = True
+
+
+class Fetcher:
+    """Fetches URLs for the readers; thread-safe, one instance per run."""
+
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        policy: FetchPolicy | None = None,
+        cache_dir: Path | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.policy = policy or FetchPolicy()
+        self._client = client or httpx.Client(
+            timeout=self.policy.timeout_seconds,
+            follow_redirects=True,
+            max_redirects=self.policy.max_redirects,
+            headers={"User-Agent": USER_AGENT},
+        )
+        self._cache_dir = cache_dir
+        self._sleep, self._clock = sleep, clock
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._last_request: dict[str, float] = {}
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(self, url: str) -> FetchedPage:
+        cached = self._from_cache(url)
+        if cached is not None:
+            return cached
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InputRejected(f"not an http(s) URL: {url}")
+        if self.policy.respect_robots and not self._allowed(url):
+            raise InputRejected("robots.txt disallows fetching this URL")
+        page = self._with_retries(url)
+        self._to_cache(url, page)
+        return page
+
+    # -- one request, with politeness and retries ---------------------------------------
+
+    def _with_retries(self, url: str) -> FetchedPage:
+        attempt = 0
+        while True:
+            try:
+                return self._get(url)
+            except _Retryable as error:
+                if attempt >= self.policy.retries:
+                    raise InputRejected(
+                        f"fetch failed after {attempt + 1} tries: {error}"
+                    ) from error
+                self._sleep(self.policy.backoff_seconds * 2**attempt)
+                attempt += 1
+
+    def _get(self, url: str) -> FetchedPage:
+        self._wait_for_host(urlsplit(url).netloc)
+        try:
+            with self._client.stream("GET", url) as response:
+                if response.status_code == 429 or response.status_code >= 500:
+                    raise _Retryable(f"HTTP {response.status_code}")
+                if response.status_code >= 400:
+                    raise InputRejected(f"HTTP {response.status_code} for {url}")
+                content_type = response.headers.get("content-type", "").split(";")[0].strip()
+                if content_type and not content_type.lower().startswith(ACCEPTED_TYPES):
+                    raise InputRejected(f"not an article page: content type {content_type}")
+                declared = int(response.headers.get("content-length") or 0)
+                if declared > self.policy.max_bytes:
+                    raise InputRejected(f"too large: {declared:,} bytes declared")
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > self.policy.max_bytes:
+                        raise InputRejected(
+                            f"too large: over {self.policy.max_bytes:,} bytes (fetch cap)"
+                        )
+                return FetchedPage(
+                    url,
+                    str(response.url),
+                    content_type,
+                    bytes(body),
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+        except httpx.TooManyRedirects as error:
+            raise InputRejected(f"too many redirects (over {self.policy.max_redirects})") from error
+        except (httpx.TransportError, httpx.DecodingError) as error:
+            raise _Retryable(f"{type(error).__name__}: {error}") from error
+
+    def _wait_for_host(self, host: str) -> None:
+        with self._lock:
+            lock = self._host_locks.setdefault(host, threading.Lock())
+        with lock:  # one request at a time per host, spaced by the politeness interval
+            last = self._last_request.get(host)
+            if last is not None:
+                wait = self.policy.politeness_seconds - (self._clock() - last)
+                if wait > 0:
+                    self._sleep(wait)
+            self._last_request[host] = self._clock()
+
+    # -- robots.txt -----------------------------------------------------------------------
+
+    def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            known = origin in self._robots
+        if not known:
+            parser: urllib.robotparser.RobotFileParser | None = None
+            try:
+                response = self._client.get(f"{origin}/robots.txt")
+                if response.status_code < 400:
+                    parser = urllib.robotparser.RobotFileParser()
+                    parser.parse(response.text.splitlines())
+            except httpx.HTTPError:
+                parser = None  # no robots.txt reachable: nothing is disallowed
+            with self._lock:
+                self._robots[origin] = parser
+        parser = self._robots[origin]
+        return parser is None or parser.can_fetch(USER_AGENT, url)
+
+    # -- cache --------------------------------------------------------------------------
+
+    def _cache_paths(self, url: str) -> tuple[Path, Path] | None:
+        if self._cache_dir is None:
+            return None
+        key = hashlib.sha256(url.encode()).hexdigest()
+        return self._cache_dir / f"{key}.body", self._cache_dir / f"{key}.json"
+
+    def _from_cache(self, url: str) -> FetchedPage | None:
+        paths = self._cache_paths(url)
+        if paths is None or not paths[1].exists():
+            return None
+        meta = json.loads(paths[1].read_text(encoding="utf-8"))
+        return FetchedPage(
+            url, meta["final_url"], meta["content_type"], paths[0].read_bytes(), meta["fetched_at"]
+        )
+
+    def _to_cache(self, url: str, page: FetchedPage) -> None:
+        paths = self._cache_paths(url)
+        if paths is None:
+            return
+        paths[0].parent.mkdir(parents=True, exist_ok=True)
+        paths[0].write_bytes(page.body)
+        # The metadata file is written last: its presence means the entry is complete.
+        meta = {
+            "final_url": page.final_url,
+            "content_type": page.content_type,
+            "fetched_at": page.fetched_at,
+        }
+        paths[1].write_text(json.dumps(meta), encoding="utf-8")
+
+
+class _Retryable(Exception):
+    """A failure worth another try: the network or the server, not the request."""
