@@ -103,3 +103,17 @@ def test_truncated_and_malformed_html_still_gives_its_text(settings: Settings) -
     broken = whole.replace("</p>", "").replace("<article>", "<article><div><span>")
     article = extract_article(Document("broken.html", "html", broken, "0"), settings)
     assert "no more than eight passengers at a time" in article.text
+
+
+def test_updated_n_days_ago_counts_back_from_the_fetch(settings: Settings) -> None:
+    page = (
+        "<html><body><p>Updated 3 days ago</p><article><p>"
+        + "The council voted on Tuesday to keep the harbour open through the winter. " * 4
+        + "</p></article></body></html>"
+    )
+    fetched = Document(
+        "https://n.example/a", "html", page, "0", (("fetched_at", "2024-04-08T10:17:00+00:00"),)
+    )
+    assert extract_article(fetched, settings).published == "2024-04-05"
+    from_disk = Document("a.html", "html", page, "0")
+    assert extract_article(from_disk, settings).published is None  # never invented

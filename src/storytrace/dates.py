@@ -1,4 +1,4 @@
-"""Dates as news pages state them: in header lines of text dumps and in metadata.
+"""Dates as news pages state them: in header lines of pages and text dumps.
 
 `date_in_line` finds an absolute publication date in one line ("10:17 AM CET, March 5,
 2025", "Tuesday 4 March 2025 · 14:52 GMT", "04.03.2025", "2025-03-04", "9/22/2024") and
@@ -9,7 +9,7 @@ date, or with an impossible one, gives None.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
 MONTHS = {
     name: number
@@ -64,3 +64,29 @@ def date_in_line(line: str) -> str | None:
             except ValueError:
                 continue
     return None
+
+
+_AGO = re.compile(
+    r"\b(?P<count>\d+|an?|one|two|three|four|five|six)\s+(?P<unit>minute|hour|day|week)s?\s+ago\b",
+    re.IGNORECASE,
+)
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_UNIT_HOURS = {"minute": 0, "hour": 1, "day": 24, "week": 24 * 7}
+
+
+def date_ago(line: str, reference: str) -> str | None:
+    """The day `line` means by "Updated 3 days ago", counted back from `reference` (an
+    ISO-8601 timestamp, such as when the page was fetched), else None."""
+    match = _AGO.search(line)
+    if not match:
+        return None
+    try:
+        moment = datetime.fromisoformat(reference)
+    except ValueError:
+        return None
+    count = match.group("count").lower()
+    number = _COUNTS.get(count) or int(count)
+    unit = match.group("unit").lower()
+    if unit == "minute":
+        return (moment - timedelta(minutes=number)).date().isoformat()
+    return (moment - timedelta(hours=number * _UNIT_HOURS[unit])).date().isoformat()

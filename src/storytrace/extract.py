@@ -53,7 +53,7 @@ def content_hash(text: str) -> str:
 def _from_html(document: Document) -> dict[str, Any]:
     """The page's own metadata first; what its container stated (the URL it was fetched
     from, a feed entry's title and date) fills the gaps."""
-    page = read_html_page(document.content)
+    page = read_html_page(document.content, document.field("fetched_at"))
     return {
         "text": page.text,
         "title": page.title or document.field("title"),

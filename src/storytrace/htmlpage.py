@@ -29,7 +29,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 from trafilatura.utils import load_html
 
-from storytrace.dates import date_in_line
+from storytrace.dates import date_ago, date_in_line
 from storytrace.errors import InputRejected
 from storytrace.textclean import furniture_line
 
@@ -99,7 +99,8 @@ def normalise_text(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def read_html_page(content: str) -> HtmlPage:
+def read_html_page(content: str, fetched_at: str | None = None) -> HtmlPage:
+    """`fetched_at` (ISO-8601) dates a header line such as "Updated 3 days ago"."""
     tree = parse_html(content)
     if tree is None:
         raise InputRejected("not HTML: the page cannot be parsed")
@@ -125,7 +126,7 @@ def read_html_page(content: str) -> HtmlPage:
         url=url,
         outlet=_clean(meta.sitename) or (extract_domain(url) if url else None),
         author=_clean(meta.author),
-        published=published or _header_date(blocks, text),
+        published=published or _header_date(blocks, text, fetched_at),
         removed=_removed(blocks, kept),
     )
 
@@ -184,15 +185,17 @@ def visible_blocks(tree: HtmlElement) -> list[str]:
     return texts
 
 
-def _header_date(blocks: list[str], text: str) -> str | None:
+def _header_date(blocks: list[str], text: str, fetched_at: str | None) -> str | None:
     """A date stated in a short line above the article's first line, never one from the
-    body or a sidebar (those date other things)."""
+    body or a sidebar (those date other things). "3 days ago" counts from the fetch."""
     first_line = text.split("\n", 1)[0][:80]
     for block in blocks:
         if first_line and first_line in block:
             return None
-        if len(block.split()) <= _HEADER_LINE_WORDS and (found := date_in_line(block)):
-            return found
+        if len(block.split()) <= _HEADER_LINE_WORDS:
+            found = date_in_line(block) or (fetched_at and date_ago(block, fetched_at))
+            if found:
+                return found
     return None
 
 
