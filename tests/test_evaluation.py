@@ -95,3 +95,14 @@ def test_scores_stay_above_their_floors(task: str) -> None:
     card = chosen.scorer(TRAFILATURA_EVAL, 2, None)
     assert card.items == 990
     assert card.value(chosen.headline) >= evaluation.floors()[task]
+
+
+NAME_PAIRS = SHARED_DATA / "names" / "name-pairs-dev.csv"
+
+
+@pytest.mark.skipif(not NAME_PAIRS.exists(), reason=f"shared data absent: {NAME_PAIRS}")
+def test_names_stay_above_their_floor_and_every_romanisation_matches() -> None:
+    chosen = evaluation.tasks()["names"]
+    card = chosen.scorer(NAME_PAIRS, 1, None)
+    assert card.value("f1") >= evaluation.floors()["names"]
+    assert card.value("romanisation_pairs_matched") == 1.0

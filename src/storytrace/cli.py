@@ -8,6 +8,7 @@ problem), 2 usage error. Every command's help ends with an example.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import logging
 import sys
@@ -24,6 +25,7 @@ from storytrace import __version__, evaluation
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.export import CSV_TABLES, FORMATS, render
 from storytrace.fetch import Fetcher, FetchPolicy
+from storytrace.names import compare_names
 from storytrace.runner import RunReport, run
 from storytrace.settings import SETTINGS, Settings
 from storytrace.stages import stage_names
@@ -362,6 +364,49 @@ def eval_command(
             click.echo("\n".join(card.lines()))
     if task == "all" and limit is None:
         evaluation.write_table(Path("docs/evaluation.md"), cards)
+
+
+@cli.group(epilog="Example: storytrace names compare 'Andrei Volkhonsky' 'Volkhonskiy, Andrey'")
+def names() -> None:
+    """Name matching: are two spellings the same person or organisation?"""
+
+
+@names.command(name="compare", epilog="Example: storytrace names compare --pairs pairs.csv --json")
+@click.argument("names_given", nargs=-1, metavar="[A B]")
+@click.option(
+    "--pairs",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="CSV with columns name1,name2 (other columns are kept).",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of CSV.")
+def names_compare(names_given: tuple[str, ...], pairs: str | None, as_json: bool) -> None:
+    """Compare two names, or every row of --pairs; adds `match` and `score` columns."""
+    if pairs is None and len(names_given) != 2:
+        raise UsageError("give two names, or --pairs FILE.csv")
+    if pairs is not None and names_given:
+        raise UsageError("give two names or --pairs, not both")
+    if pairs is None:
+        rows: list[dict[str, Any]] = [{"name1": names_given[0], "name2": names_given[1]}]
+    else:
+        with open(pairs, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        if rows and not {"name1", "name2"} <= set(rows[0]):
+            raise UsageError(f"{pairs} needs columns name1 and name2")
+    for row in rows:
+        verdict = compare_names(row["name1"] or "", row["name2"] or "")
+        row["match"], row["score"] = verdict.match, verdict.score
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    writer = csv.DictWriter(
+        sys.stdout,
+        fieldnames=list(rows[0]) if rows else ["name1", "name2", "match", "score"],
+        lineterminator="\n",
+    )
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "match": str(row["match"]).lower()})
 
 
 def _require_store(db: str) -> None:

@@ -43,6 +43,7 @@ class Scorecard:
         """`metric: value` lines, the baseline's and the anchor after them."""
         rows = [f"{m.name}: {m.value:.4f}" for m in self.metrics]
         rows += [f"{self.baseline_name}_{m.name}: {m.value:.4f}" for m in self.baseline]
+        rows += [f"note: {note}" for note in self.notes]
         rows.append(f"anchor: {self.anchor}")
         rows.append(f"items: {self.items}")
         return rows
@@ -75,10 +76,12 @@ class Task:
 
 def tasks() -> dict[str, Task]:
     from storytrace.evaluation.extraction import score_extraction, score_text_cleaning
+    from storytrace.evaluation.names import score_names
 
     registered = [
         Task("extraction", "extraction/trafilatura-eval", score_extraction, "f1"),
         Task("text-cleaning", "extraction/trafilatura-eval", score_text_cleaning, "f1"),
+        Task("names", "names/name-pairs-dev.csv", score_names, "f1"),
     ]
     return {task.name: task for task in registered}
 
