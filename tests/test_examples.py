@@ -150,3 +150,22 @@ def test_relative_dates_resolve_for_the_timeline(
     assert isinstance(dates, list)
     found = {(d["text"], d["resolved"]) for d in dates if d["article_id"] == article_id}
     assert (expression, resolved) in found
+
+
+def test_the_three_spellings_come_out_as_one_entity(exported: dict[str, object]) -> None:
+    entities = exported["entities"]
+    assert isinstance(entities, list)
+    spellings = {"Andrei Volkhonsky", "Andrey Volkhonskiy", "Andriy Volkhonskyi"}
+    holders = [e for e in entities if spellings & ({e["name"], *e["aliases"]})]
+    assert len(holders) == 1
+    (person,) = holders
+    assert person["type"] == "person"
+    assert spellings <= {person["name"], *person["aliases"]}
+    assert len(person["article_ids"]) >= 12
+
+
+def test_demonyms_join_their_country(exported: dict[str, object]) -> None:
+    entities = exported["entities"]
+    assert isinstance(entities, list)
+    places = {e["name"]: set(e["aliases"]) for e in entities if e["type"] == "place"}
+    assert "Dravnian" in places["Dravnia"] and "Lessarian" in places["Lessaria"]

@@ -30,9 +30,10 @@ SECTIONS = (
     "discrepancies",
     "events",
     "provenance",
+    "dates",
     "ledger",
 )
-CSV_TABLES = ("articles", "ledger", "stories")
+CSV_TABLES = ("articles", "ledger", "stories", "entities")
 
 
 def contract_document(store: Store) -> dict[str, Any]:
@@ -78,9 +79,22 @@ def contract_document(store: Store) -> dict[str, Any]:
         }
         for m in store.date_mentions()
     ]
+    entities = [
+        {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "aliases": list(e.aliases),
+            "article_ids": list(e.article_ids),
+            "roles": list(e.roles),
+        }
+        for e in store.entities()
+    ]
     document: dict[str, Any] = {"schema": SCHEMA_ID}
     document.update({section: [] for section in SECTIONS})
-    document.update(articles=articles, stories=stories, dates=dates, ledger=ledger)
+    document.update(
+        articles=articles, stories=stories, entities=entities, dates=dates, ledger=ledger
+    )
     return document
 
 

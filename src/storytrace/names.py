@@ -267,7 +267,8 @@ def compare_names(left: str, right: str) -> NameComparison:
     # A legal form on one side only says nothing ("Faberlic" / "Faberlic Sp. z o.o.").
     if _LEGAL_SET.isdisjoint(a) or _LEGAL_SET.isdisjoint(b):
         a, b = core_a or a, core_b or b
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    # A canonical order keeps the verdict symmetric when both have as many tokens.
+    short, long_ = sorted((a, b), key=lambda tokens: (len(tokens), tokens))
     pairs = _align(short, long_)
     if len(pairs) < len(short):
         score = sum(s for _, _, s in pairs) / (len(long_) + len(short) - len(pairs))

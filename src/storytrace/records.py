@@ -105,6 +105,34 @@ class DateMention:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """A named person, organisation or place in one article.
+
+    `label` is spaCy's (PERSON, ORG, GPE, LOC, NORP, FAC). `local_name` is the fullest name
+    the article gives this mention ("Volkhonskiy" -> "Andrey Volkhonskiy"); `roles` are the
+    titles and roles the sentence attaches to a person.
+    """
+
+    article_id: str
+    span: Span
+    label: str
+    local_name: str
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One person, organisation or place across all articles, whatever the spelling."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """Articles about one real-world event."""
 

@@ -75,8 +75,30 @@ def run(
     extract, *analyses = planned
     _ingest(files, store, settings, extract, report, progress, fetcher)
     for stage in analyses:
-        _analyse(stage, store, settings, report)
+        if stage.scope == "article":
+            _analyse(stage, store, settings, report)
+        else:
+            _link(stage, store, settings, report)
     return report
+
+
+def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
+    """Run a collection stage over everything stored; its output replaces the last one.
+
+    A failure is recorded as a diagnostic and the stored result of the last good pass
+    stays, so one bad pass loses nothing.
+    """
+    if stage.name != "entities":
+        raise NotImplementedError(f"no store writer for collection stage {stage.name}")
+    try:
+        index = stage.function(store.mentions(), settings)
+    except Exception as error:  # one failed linking pass must not lose the run's data
+        diagnostic = Diagnostic(stage.label, "*", f"{type(error).__name__}: {error}")
+        report.diagnostics.append(diagnostic)
+        store.save_ingested([], [], [diagnostic])
+        return
+    store.save_entities(index)
+    log.info("%s: %d entities", stage.label, len(index.entities))
 
 
 def _analyse(stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from storytrace.date_mentions import date_mentions
+from storytrace.entities import entities
 from storytrace.errors import PlanError
 from storytrace.extract import extract_article
+from storytrace.mentions import mentions
 
 RUN_INPUTS = frozenset({"documents"})
 
@@ -47,6 +49,8 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"date_mentions"}),
         date_mentions,
     ),
+    Stage("mentions", 1, "article", frozenset({"articles"}), frozenset({"mentions"}), mentions),
+    Stage("entities", 1, "collection", frozenset({"mentions"}), frozenset({"entities"}), entities),
 )
 
 

@@ -17,8 +17,18 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
-from storytrace.records import Article, DateMention, Diagnostic, LedgerEntry, Span, Story
+from storytrace.records import (
+    Article,
+    DateMention,
+    Diagnostic,
+    Entity,
+    LedgerEntry,
+    Mention,
+    Span,
+    Story,
+)
 
 DEFAULT_DB = "storytrace.duckdb"
 
@@ -49,6 +59,19 @@ MIGRATIONS: tuple[str, ...] = (
         span_end INTEGER NOT NULL, resolved VARCHAR NOT NULL, precision VARCHAR NOT NULL
     );
     """,
+    # 3: named-entity mentions per article, canonical entities across articles
+    """
+    CREATE TABLE mentions (
+        article_id VARCHAR NOT NULL, text VARCHAR NOT NULL, span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL, label VARCHAR NOT NULL, local_name VARCHAR NOT NULL,
+        roles VARCHAR[]
+    );
+    CREATE TABLE entities (
+        id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, type VARCHAR NOT NULL,
+        aliases VARCHAR[], article_ids VARCHAR[], roles VARCHAR[]
+    );
+    CREATE TABLE entity_members (article_id VARCHAR, local_name VARCHAR, entity_id VARCHAR);
+    """,
 )
 
 # Per-article products: the table each is stored in and how a record becomes a row.
@@ -62,6 +85,18 @@ PRODUCT_TABLES: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
             "span_end": m.span.end,
             "resolved": m.resolved,
             "precision": m.precision,
+        },
+    ),
+    "mentions": (
+        "mentions",
+        lambda m: {
+            "article_id": m.article_id,
+            "text": m.span.text,
+            "span_start": m.span.start,
+            "span_end": m.span.end,
+            "label": m.label,
+            "local_name": m.local_name,
+            "roles": list(m.roles),
         },
     ),
 }
@@ -216,6 +251,30 @@ class Store:
             self._insert("stage_runs", pa.table({"stage": [stage] * len(ids), "article_id": ids}))
             self._insert_diagnostics(diagnostics)
 
+    def save_entities(self, index: EntityIndex) -> None:
+        """Replace the canonical entities (a collection stage re-links them all)."""
+        with self._transaction():
+            self._db.execute("DELETE FROM entities")
+            self._db.execute("DELETE FROM entity_members")
+            if index.entities:
+                rows = [
+                    {
+                        "id": e.id,
+                        "name": e.name,
+                        "type": e.type,
+                        "aliases": list(e.aliases),
+                        "article_ids": list(e.article_ids),
+                        "roles": list(e.roles),
+                    }
+                    for e in index.entities
+                ]
+                self._insert("entities", pa.Table.from_pylist(rows))
+            if index.members:
+                members = [
+                    {"article_id": a, "local_name": n, "entity_id": e} for a, n, e in index.members
+                ]
+                self._insert("entity_members", pa.Table.from_pylist(members))
+
     # -- reading ------------------------------------------------------------------------
 
     def articles_pending(self, stage: str) -> list[str]:
@@ -226,6 +285,26 @@ class Store:
             [stage],
         ).fetchall()
         return [row[0] for row in rows]
+
+    def mentions(self) -> list[Mention]:
+        rows = self._db.execute(
+            "SELECT article_id, text, span_start, span_end, label, local_name, roles "
+            "FROM mentions ORDER BY article_id, span_start"
+        ).fetchall()
+        return [
+            Mention(aid, Span(text, start, end), label, local, tuple(roles or ()))
+            for aid, text, start, end, label, local, roles in rows
+        ]
+
+    def entities(self) -> list[Entity]:
+        rows = self._db.execute(
+            "SELECT id, name, type, aliases, article_ids, roles FROM entities "
+            "ORDER BY len(article_ids) DESC, type, name"
+        ).fetchall()
+        return [
+            Entity(eid, name, kind, tuple(aliases or ()), tuple(ids or ()), tuple(roles or ()))
+            for eid, name, kind, aliases, ids, roles in rows
+        ]
 
     def date_mentions(self) -> list[DateMention]:
         rows = self._db.execute(
@@ -278,7 +357,15 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables and of ledger statuses, for summaries and tests."""
         result: dict[str, int] = {}
-        for table in ("articles", "ledger", "diagnostics", "stories", "date_mentions"):
+        for table in (
+            "articles",
+            "ledger",
+            "diagnostics",
+            "stories",
+            "date_mentions",
+            "mentions",
+            "entities",
+        ):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0
         for status, number in self._db.execute(

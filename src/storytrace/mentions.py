@@ -1,0 +1,135 @@
+"""mentions: named people, organisations and places in one article, linked within it.
+
+spaCy's `en_core_web_sm` finds the named entities. Within the article, a short mention
+("Volkhonskiy", "Mr Volkhonsky") is linked to the full name it abbreviates ("Andrey
+Volkhonskiy") through the name matcher's romanisation folding, and surname-only mentions
+the NER missed are added by searching the text for the surname. Each person mention keeps
+the roles and titles that the sentence gives it: the words before the name in its noun
+phrase ("Lessarian defence ministry spokesman Colonel") and its apposition ("a deputy of
+the Dravnian State Assembly").
+
+Cannot: resolve pronouns (the attributions stage does), link "the ministry" to a named
+ministry, or read non-English articles (they give no mentions).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from storytrace.models import spacy_pipeline
+from storytrace.names import fold, name_tokens
+from storytrace.records import Article, Mention, Span
+from storytrace.settings import Settings
+
+LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+_MAX_CHARS = 100_000  # spaCy's cost grows with length; news articles are far shorter
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_WORD = re.compile(r"\b[\w’'-]+\b", re.UNICODE)
+_MAX_ROLE_WORDS = 12
+_ROLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+
+
+def mentions(article: Article, settings: Settings) -> tuple[Mention, ...]:
+    if article.language not in (None, "en") or not article.text:
+        return ()
+    doc = spacy_pipeline()(article.text[:_MAX_CHARS])
+    candidates = (_mention(article.id, entity) for entity in doc.ents if entity.label_ in LABELS)
+    found = [mention for mention in candidates if mention is not None]
+    found += _surname_mentions(article, found)
+    return _link_short_names(sorted(found, key=lambda m: m.span.start))
+
+
+def _mention(article_id: str, entity: Any) -> Mention | None:
+    text = _TRAILING_POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", entity.text)).strip()
+    if not text or not any(ch.isalpha() for ch in text):
+        return None
+    start = entity.start_char + entity.text.index(text)
+    roles = _roles(entity) if entity.label_ == "PERSON" else ()
+    return Mention(article_id, Span(text, start, start + len(text)), entity.label_, text, roles)
+
+
+def _roles(entity: Any) -> tuple[str, ...]:
+    """Titles before the name in its noun phrase, and an apposition after it."""
+    head = entity.root
+    roles = []
+    before = [t for t in head.lefts if t.i < entity.start and t.dep_ in _ROLE_DEPS]
+    if before:
+        first = min(t.left_edge.i for t in before)
+        roles.append(entity.doc[first : entity.start].text)
+    for child in head.rights:
+        if child.dep_ == "appos":
+            roles.append(entity.doc[child.left_edge.i : child.right_edge.i + 1].text)
+    if any("\n" in role for role in roles):
+        roles = [
+            role.split("\n")[-1] if role.startswith(entity.doc[0:0].text) else role
+            for role in roles
+        ]
+    cleaned = (" ".join(role.split()).strip(" ,") for role in roles)
+    return tuple(
+        role
+        for role in cleaned
+        if role
+        and "\n" not in role
+        and len(role.split()) <= _MAX_ROLE_WORDS
+        and role[0].isalpha()
+        and entity.text not in role
+    )
+
+
+def _surname_mentions(article: Article, found: list[Mention]) -> list[Mention]:
+    """Surname-only mentions the NER missed: words whose folded form is the folded
+    surname of a full person name in the article."""
+    surnames: dict[str, str] = {}
+    for mention in found:
+        tokens = name_tokens(mention.local_name)
+        if mention.label == "PERSON" and len(tokens) >= 2:
+            surnames.setdefault(tokens[-1], mention.local_name)
+    if not surnames:
+        return []
+    covered = [(m.span.start, m.span.end) for m in found]
+    extra = []
+    for match in _WORD.finditer(article.text[:_MAX_CHARS]):
+        word = _TRAILING_POSSESSIVE.sub("", match.group(0))
+        if not word[:1].isupper():
+            continue
+        key = fold(name_tokens(word)[0]) if name_tokens(word) else ""
+        start = match.start()
+        if key in surnames and not any(a <= start < b for a, b in covered):
+            extra.append(Mention(article.id, Span(word, start, start + len(word)), "PERSON", word))
+    return extra
+
+
+def _link_short_names(found: list[Mention]) -> tuple[Mention, ...]:
+    """Give each short person mention the full name it abbreviates, preferring the
+    nearest full name before it."""
+    full_names: list[tuple[int, str, tuple[str, ...]]] = []
+    linked = []
+    for mention in found:
+        if mention.label != "PERSON":
+            linked.append(mention)
+            continue
+        tokens = name_tokens(mention.local_name)
+        if len(tokens) >= 2:
+            full_names.append((mention.span.start, mention.local_name, tokens))
+            linked.append(mention)
+            continue
+        if tokens:
+            candidates = [
+                name for start, name, full in full_names if tokens[0] in (full[-1], full[0])
+            ]
+            if not candidates:  # a full name may come later ("Volkhonsky ... Andrei V.")
+                candidates = [
+                    m.local_name
+                    for m in found
+                    if m.label == "PERSON"
+                    and len(name_tokens(m.local_name)) >= 2
+                    and tokens[0] in (name_tokens(m.local_name)[-1],)
+                ]
+            if candidates:
+                mention = Mention(
+                    mention.article_id, mention.span, mention.label, candidates[-1], mention.roles
+                )
+        linked.append(mention)
+    return tuple(linked)
