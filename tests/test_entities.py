@@ -113,3 +113,16 @@ def test_spacy_mentions_link_surnames_and_keep_roles() -> None:
         )
         == ()
     )
+
+
+def test_names_a_text_gives_a_place_join_it() -> None:
+    text = (
+        "The Lessarian capital changed its name from Kalvograd to Kalvo in 1994. Kalvo "
+        "(which officials still call by its pre-1994 name, Kalvograd) protested."
+    )
+    article = Article(id="a1", source="s", text=text, content_hash="h", language="en")
+    found = mentions(article, Settings(workers=1))
+    assert ("Kalvograd", "Kalvo") in {(m.span.text, m.local_name) for m in found}
+    index = entities(list(found), Settings(workers=1))
+    kalvo = next(e for e in index.entities if e.name == "Kalvo")
+    assert "Kalvograd" in kalvo.aliases

@@ -169,3 +169,10 @@ def test_demonyms_join_their_country(exported: dict[str, object]) -> None:
     assert isinstance(entities, list)
     places = {e["name"]: set(e["aliases"]) for e in entities if e["type"] == "place"}
     assert "Dravnian" in places["Dravnia"] and "Lessarian" in places["Lessaria"]
+
+
+def test_the_old_name_of_the_capital_joins_the_new(exported: dict[str, object]) -> None:
+    entities = exported["entities"]
+    assert isinstance(entities, list)
+    (kalvo,) = [e for e in entities if e["name"] == "Kalvo"]
+    assert "Kalvograd" in kalvo["aliases"]

@@ -28,6 +28,17 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _WORD = re.compile(r"\b[\w’'-]+\b", re.UNICODE)
 _MAX_ROLE_WORDS = 12
+_NAME = r"[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,3}"
+_ALIAS_PATTERNS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"(?:changed its name|was renamed|renamed) from (?P<old>{_NAME}) (?:to|into) "
+        rf"(?P<new>{_NAME})",
+        rf"(?P<new>{_NAME}),? \((?:[^()]{{0,80}}?\b(?:name|formerly|previously|once|"
+        rf"then),?\s+)(?:known as |called )?(?P<old>{_NAME})\)",
+        rf"(?P<new>{_NAME}), (?:formerly|previously) (?:known as |called )?(?P<old>{_NAME})\b",
+    )
+)
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 
 
@@ -38,6 +49,7 @@ def mentions(article: Article, settings: Settings) -> tuple[Mention, ...]:
     candidates = (_mention(article.id, entity) for entity in doc.ents if entity.label_ in LABELS)
     found = [mention for mention in candidates if mention is not None]
     found += _surname_mentions(article, found)
+    found += _stated_aliases(article)
     return _link_short_names(sorted(found, key=lambda m: m.span.start))
 
 
@@ -99,6 +111,20 @@ def _surname_mentions(article: Article, found: list[Mention]) -> list[Mention]:
         if key in surnames and not any(a <= start < b for a, b in covered):
             extra.append(Mention(article.id, Span(word, start, start + len(word)), "PERSON", word))
     return extra
+
+
+def _stated_aliases(article: Article) -> list[Mention]:
+    """Other names the text itself gives a place: "changed its name from Kalvograd to
+    Kalvo", "Kalvo (… its pre-1994 name, Kalvograd)", "Astana, formerly Nur-Sultan". The
+    old name becomes a mention whose local name is the new one, so both join one entity."""
+    found = []
+    for pattern in _ALIAS_PATTERNS:
+        for match in pattern.finditer(article.text[:_MAX_CHARS]):
+            start, end = match.span("old")
+            found.append(
+                Mention(article.id, Span(match.group("old"), start, end), "GPE", match.group("new"))
+            )
+    return found
 
 
 def _link_short_names(found: list[Mention]) -> tuple[Mention, ...]:

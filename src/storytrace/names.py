@@ -174,7 +174,7 @@ _FOLDS = (
     (re.compile(r"kh"), "h"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"tz|ts"), "c"),
-    (re.compile(r"(?<=[a-z])(ei|ey|iy|ii|yi|ij|yj)(?=[^aeiou]|$)"), "i"),
+    (re.compile(r"(?<=[a-z])(ei|ey|ej|iy|ii|yi|ij|yj)(?=[^aeiou]|$)"), "i"),
     (re.compile(r"yo|jo|yё"), "e"),
     (re.compile(r"ou"), "u"),
     (re.compile(r"w"), "v"),
@@ -187,9 +187,11 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Similarity floors on folded keys: the surname (last token) must be close; another token
 # may be a typo away ("Tom" / "Tim" Cook) but not a different name ("Igor" / "Oleg").
 _LAST_TOKEN_FLOOR = 0.74
+_LONE_TOKEN_FLOOR = 0.9  # one word standing for a longer name must be nearly that word
 _OTHER_TOKEN_FLOOR = 0.6
 MATCH_THRESHOLD = 0.8
 _LEGAL_SET = frozenset(_LEGAL_FORMS.values())
+_PATRONYMIC = re.compile(r"(?:ovic|evic|ovna|evna|ic)$")  # folded: -ovich -> -ovic
 _VOWELS = frozenset("aeiou")
 _SKELETON_MIN_CHARS = 5
 _NUMBER_SIMILARITY = 0.7
@@ -264,6 +266,7 @@ def compare_names(left: str, right: str) -> NameComparison:
     core_a, core_b = _core(a), _core(b)
     if "".join(core_a) == "".join(core_b) or _acronym_of(core_a, core_b):
         return NameComparison(True, 1.0, a, b)
+    company = not (_LEGAL_SET.isdisjoint(a) and _LEGAL_SET.isdisjoint(b))
     # A legal form on one side only says nothing ("Faberlic" / "Faberlic Sp. z o.o.").
     if _LEGAL_SET.isdisjoint(a) or _LEGAL_SET.isdisjoint(b):
         a, b = core_a or a, core_b or b
@@ -273,16 +276,31 @@ def compare_names(left: str, right: str) -> NameComparison:
     if len(pairs) < len(short):
         score = sum(s for _, _, s in pairs) / (len(long_) + len(short) - len(pairs))
         return NameComparison(False, round(score, 4), a, b)
-    unaligned = len(long_) - len(pairs)
+    aligned_long = {j for _, j, _ in pairs}
+    # Patronymics (Viktorovich, Petrovna) are often left out; they do not count as missing.
+    unaligned = sum(
+        1
+        for j, token in enumerate(long_)
+        if j not in aligned_long and not _PATRONYMIC.search(token)
+    )
     similarities = [s for _, _, s in pairs]
     score = sum(similarities) / (len(pairs) + 0.5 * unaligned)
     last = _last_pair(short, long_, pairs)
     # One token alone ("Erdogan", "Faberlic") may stand for a longer name when it is that
     # name's first or last word.
-    lone = len(short) == 1 and len(short[0]) >= 4 and pairs[0][1] in (0, len(long_) - 1)
+    lone = (
+        len(short) == 1
+        and len(short[0]) >= 4
+        and pairs[0][1] in (0, len(long_) - 1)
+        and (len(long_) == 1 or pairs[0][2] >= _LONE_TOKEN_FLOOR)
+    )
     match = (
         score >= MATCH_THRESHOLD * (0.5 if lone else 1)
-        and (unaligned <= 1 if len(short) >= 2 else lone and unaligned <= 2)
+        and (
+            unaligned <= _allowed_unaligned(short, long_, pairs, company)
+            if len(short) >= 2
+            else lone and unaligned <= 2
+        )
         and last >= _LAST_TOKEN_FLOOR
         and all(s >= _OTHER_TOKEN_FLOOR for s in similarities)
     )
@@ -310,12 +328,12 @@ def _align(short: tuple[str, ...], long_: tuple[str, ...]) -> list[tuple[int, in
 def _token_similarity(x: str, y: str) -> float:
     if x == y:
         return 1.0
-    if len(x) == 1 or len(y) == 1:  # an initial matches the names it starts
-        return 0.9 if x[0] == y[0] else 0.0
     if x.isdigit() and y.isdigit():
         return _NUMBER_SIMILARITY  # a series or vintage number: same name, another issue
     if x.isdigit() or y.isdigit():
         return 0.0
+    if len(x) == 1 or len(y) == 1:  # an initial matches the names it starts
+        return 0.9 if x[0] == y[0] else 0.0
     similarity = float(Levenshtein.normalized_similarity(x, y))
     skeleton = Levenshtein.normalized_similarity(x.translate(_NO_VOWELS), y.translate(_NO_VOWELS))
     if not _VOWELS.intersection(x) or not _VOWELS.intersection(y):
@@ -343,6 +361,22 @@ def _acronym_of(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
             return True
     # "us department state" / "united states department state": expand one token
     return False
+
+
+def _allowed_unaligned(
+    short: tuple[str, ...],
+    long_: tuple[str, ...],
+    pairs: list[tuple[int, int, float]],
+    company: bool,
+) -> int:
+    """For a person, one extra token (a middle name) is fine, two when both ends agree
+    exactly (two middle names left out). For a company an extra word names another
+    company: "Deutsche Bank Trust Company" is not "Deutsche Bank"."""
+    if company:
+        return 0
+    exact = {(i, j) for i, j, similarity in pairs if similarity == 1.0}
+    ends_agree = (0, 0) in exact and (len(short) - 1, len(long_) - 1) in exact
+    return 2 if ends_agree and len(short) >= 3 else 1
 
 
 def _last_pair(
