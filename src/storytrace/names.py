@@ -108,10 +108,10 @@ _LEGAL_FORMS = {
     "bv": "bv",
     "nv": "nv",
     "ooo": "ooo",
-    "oao": "oao",
-    "zao": "zao",
-    "pao": "pao",
-    "pjsc": "pao",
+    "oao": "ao",
+    "zao": "ao",
+    "pao": "ao",
+    "pjsc": "ao",
     "jsc": "ao",
     "ao": "ao",
     "lp": "lp",
@@ -125,8 +125,7 @@ _LEGAL_FORMS = {
 }
 # Spelled-out legal forms, matched on the lowercase ASCII text before tokenising.
 _LEGAL_PHRASES = (
-    (re.compile(r"\bopen joint[ -]stock company\b"), "oao"),
-    (re.compile(r"\bclosed joint[ -]stock company\b"), "zao"),
+    (re.compile(r"\b(?:open|closed) joint[ -]stock company\b"), "ao"),
     (re.compile(r"\b(?:public )?joint[ -]stock company\b"), "ao"),
     (re.compile(r"\blimited liability company\b"), "llc"),
     (re.compile(r"\bpublic limited company\b"), "plc"),
@@ -161,7 +160,36 @@ _NUMBER_WORDS = {
     "fifty": "50",
 }
 _LEET = str.maketrans("0134579", "oieastg")
+_PARENTHESES = re.compile(r"\([^()]*\)")
 _DOTTED = re.compile(r"(?<![a-z])(?:[a-z]\.){2,}[a-z]?")  # "g.m.b.h." / "u.s."
+# Common English diminutives: the short form is the same given name.
+_NICKNAMES = {
+    "bill": "william",
+    "will": "william",
+    "bob": "robert",
+    "rob": "robert",
+    "dick": "richard",
+    "rick": "richard",
+    "jim": "james",
+    "jimmy": "james",
+    "mike": "michael",
+    "tom": "thomas",
+    "ted": "theodore",
+    "teddy": "theodore",
+    "tony": "anthony",
+    "joe": "joseph",
+    "bibi": "benjamin",
+    "ben": "benjamin",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "kate": "katherine",
+    "peggy": "margaret",
+    "sasha": "alexander",
+    "misha": "mikhail",
+    "volodya": "vladimir",
+    "dima": "dmitry",
+    "kolya": "nikolai",
+}
 _FILLERS = frozenset({"of", "the", "and", "de", "der", "la", "le", "du", "des", "y", "e"})
 # Arabic-script particles romanised many ways: al/el/ul, bin/ben/ibn, abd/abdul, abu/abou.
 _PARTICLES = {"el": "al", "ul": "al", "ben": "bin", "ibn": "bin", "abou": "abu"}
@@ -224,6 +252,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     for token in raw:
         if (token in _HONORIFICS and len(raw) > 1) or token in _FILLERS:
             continue
+        token = _NICKNAMES.get(token, token)
         if token in _NUMBER_WORDS:
             tokens.append(_NUMBER_WORDS[token])
             continue
@@ -259,12 +288,27 @@ def fold(token: str) -> str:
 
 
 def compare_names(left: str, right: str) -> NameComparison:
+    """Same person or organisation? See the module docstring for how it decides."""
+    if ("(" in left) != ("(" in right):
+        # A qualifier in parentheses on one side only ("Deutsche Bank (Schweiz) AG") is
+        # optional; on both sides it distinguishes ("(Hong Kong)" / "(Australia)").
+        plain = _compare(_PARENTHESES.sub(" ", left), _PARENTHESES.sub(" ", right))
+        if plain.match:
+            return plain
+    return _compare(left, right)
+
+
+def _compare(left: str, right: str) -> NameComparison:
     a, b = name_tokens(left), name_tokens(right)
     if not a or not b:
         return NameComparison(False, 0.0, a, b)
     # Spacing differs ("PricewaterhouseCoopers", "van der bilt"), or one is the acronym.
     core_a, core_b = _core(a), _core(b)
-    if "".join(core_a) == "".join(core_b) or _acronym_of(core_a, core_b):
+    if (
+        _joined(left) == _joined(right)
+        or "".join(core_a) == "".join(core_b)
+        or _acronym_of(core_a, core_b)
+    ):
         return NameComparison(True, 1.0, a, b)
     company = not (_LEGAL_SET.isdisjoint(a) and _LEGAL_SET.isdisjoint(b))
     # A legal form on one side only says nothing ("Faberlic" / "Faberlic Sp. z o.o.").
@@ -345,6 +389,12 @@ def _token_similarity(x: str, y: str) -> float:
     return similarity
 
 
+def _joined(name: str) -> str:
+    """All letters and digits of `name`, folded: spacing and punctuation aside, the same
+    name ("van der Bilt" / "Vanderbilt", "Pricewaterhouse Coopers")."""
+    return fold("".join(_NON_WORD.split(unidecode(name).lower())))
+
+
 def _core(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(token for token in tokens if token not in _LEGAL_SET)
 
@@ -359,7 +409,19 @@ def _acronym_of(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
             and one[0] == "".join(token[0] for token in other)
         ):
             return True
-    # "us department state" / "united states department state": expand one token
+    # "us department state" / "united states department state": one token is the
+    # initials of consecutive tokens of the other name, the rest is equal
+    for one, other in ((a, b), (b, a)):
+        for index, token in enumerate(one):
+            width = len(token)
+            for start in range(len(other) - width + 1):
+                window = other[start : start + width]
+                if (
+                    width >= 2
+                    and "".join(t[0] for t in window) == token
+                    and (one[:index] + one[index + 1 :] == other[:start] + other[start + width :])
+                ):
+                    return True
     return False
 
 
