@@ -8,6 +8,7 @@ not exist yet) are empty, never filled with placeholders.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -79,17 +80,7 @@ def contract_document(store: Store) -> dict[str, Any]:
         }
         for m in store.date_mentions()
     ]
-    entities = [
-        {
-            "id": e.id,
-            "name": e.name,
-            "type": e.type,
-            "aliases": list(e.aliases),
-            "article_ids": list(e.article_ids),
-            "roles": list(e.roles),
-        }
-        for e in store.entities()
-    ]
+    entities = [dataclasses.asdict(entity) for entity in store.entities()]
     document: dict[str, Any] = {"schema": SCHEMA_ID}
     document.update({section: [] for section in SECTIONS})
     document.update(

@@ -9,6 +9,7 @@ per second), never row by row.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -257,17 +258,7 @@ class Store:
             self._db.execute("DELETE FROM entities")
             self._db.execute("DELETE FROM entity_members")
             if index.entities:
-                rows = [
-                    {
-                        "id": e.id,
-                        "name": e.name,
-                        "type": e.type,
-                        "aliases": list(e.aliases),
-                        "article_ids": list(e.article_ids),
-                        "roles": list(e.roles),
-                    }
-                    for e in index.entities
-                ]
+                rows = [dataclasses.asdict(entity) for entity in index.entities]
                 self._insert("entities", pa.Table.from_pylist(rows))
             if index.members:
                 members = [
