@@ -102,11 +102,15 @@ def test_report_with_unknown_suffix_is_refused_before_running(tmp_path: Path) ->
     assert not (tmp_path / "r.duckdb").exists()
 
 
-def test_stories_and_show_on_an_empty_store(corpus: Path, tmp_path: Path) -> None:
+def test_stories_and_show(corpus: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "s.duckdb")
     invoke("run", str(corpus), "--db", db, "--workers", "1", "--quiet")
     code, out, _ = invoke("stories", "--db", db, "--json")
-    assert code == 0 and json.loads(out) == []
+    listed = json.loads(out)
+    assert code == 0 and len(listed) == 3  # ferry (and its copy), library, bridge
+    code, out, _ = invoke("show", listed[0]["id"], "--db", db, "--json")
+    shown = json.loads(out)
+    assert code == 0 and [a["id"] for a in shown["articles"]] == listed[0]["article_ids"]
     code, _, err = invoke("show", "s1", "--db", db)
     assert code == 2 and "no story 's1'" in err
 

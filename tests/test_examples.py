@@ -176,3 +176,32 @@ def test_the_old_name_of_the_capital_joins_the_new(exported: dict[str, object]) 
     assert isinstance(entities, list)
     (kalvo,) = [e for e in entities if e["name"] == "Kalvo"]
     assert "Kalvograd" in kalvo["aliases"]
+
+
+def test_stories_come_out_as_the_answer_key_groups_them(exported: dict[str, object]) -> None:
+    by_file = _by_file(exported)
+    stories = exported["stories"]
+    assert isinstance(stories, list)
+    expected: dict[str, set[str]] = {}
+    for row in ROWS:
+        expected.setdefault(row["story"], set()).add(str(by_file[row["file"]]["id"]))
+    found = {frozenset(s["article_ids"]) for s in stories}
+    assert found == {frozenset(ids) for ids in expected.values()}
+    for row in ROWS:
+        assert by_file[row["file"]]["story_id"] is not None
+
+
+def test_the_syndicated_copy_points_to_the_wire_story(exported: dict[str, object]) -> None:
+    by_file = _by_file(exported)
+    northgate = by_file["corpus/northgate-daily-volkhonsky-recording.html"]
+    assert northgate["duplicate_of"] == by_file["corpus/cpa-volkhonsky-recording.html"]["id"]
+    assert sum(1 for a in by_file.values() if a["duplicate_of"]) == 1
+
+
+def test_first_report_is_the_earliest_article(exported: dict[str, object]) -> None:
+    by_file = _by_file(exported)
+    first = by_file["corpus/kalvo-times-black-kite-recording.html"]
+    stories = exported["stories"]
+    assert isinstance(stories, list)
+    (leak,) = [s for s in stories if first["id"] in s["article_ids"]]
+    assert leak["first_reported"] == {"article_id": first["id"], "date": "2025-03-03"}

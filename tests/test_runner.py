@@ -112,7 +112,14 @@ def test_analysis_stages_run_once_per_article_and_resume(
     corpus: Path, store: Store, settings: Settings
 ) -> None:
     report = run([str(corpus)], store, settings)
-    assert report.stages == ["extract/1", "date_mentions/1", "mentions/1", "entities/1"]
+    assert report.stages == [
+        "extract/1",
+        "date_mentions/1",
+        "mentions/1",
+        "entities/1",
+        "embeddings/1",
+        "stories/1",
+    ]
     assert store.articles_pending("date_mentions/1") == []
     before = store.counts()["date_mentions"]
     assert before > 0  # the ferry page says "on Monday" and "on Sunday afternoon"

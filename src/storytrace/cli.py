@@ -355,7 +355,7 @@ def eval_command(
     if task == "all" and data:
         raise UsageError("--data names one dataset; give it with a single task")
     cores = Settings(workers=workers).effective_workers()
-    cards = [t.scorer(evaluation.resolve_data(t, data), cores, limit) for t in chosen]
+    cards = [evaluation.score(t, evaluation.resolve_data(t, data), cores, limit) for t in chosen]
     if as_json:
         click.echo(json.dumps([card.as_dict() for card in cards], indent=2))
     else:

@@ -38,7 +38,10 @@ CSV_TABLES = ("articles", "ledger", "stories", "entities")
 
 
 def contract_document(store: Store) -> dict[str, Any]:
-    story_of = {aid: story.id for story in store.stories() for aid in story.article_ids}
+    stored_stories = store.stories()
+    story_of = {aid: story.id for story in stored_stories for aid in story.article_ids}
+    copy_of = {copy.article_id: copy.duplicate_of for copy in store.near_copies()}
+    stored_articles = store.articles()
     articles = [
         {
             "id": a.id,
@@ -51,19 +54,20 @@ def contract_document(store: Store) -> dict[str, Any]:
             "text": a.text,
             "removed": list(a.removed),
             "story_id": story_of.get(a.id),
-            "duplicate_of": None,
+            "duplicate_of": copy_of.get(a.id),
         }
-        for a in store.articles()
+        for a in stored_articles
     ]
+    published = {a.id: a.published for a in stored_articles}
     stories = [
         {
             "id": s.id,
             "title": s.title,
             "article_ids": list(s.article_ids),
-            "first_reported": None,
+            "first_reported": _first_reported(s.article_ids, published),
             "recirculated": [],
         }
-        for s in store.stories()
+        for s in stored_stories
     ]
     ledger = [
         {"source": e.source, "status": e.status, "reason": e.reason, "article_id": e.article_id}
@@ -87,6 +91,17 @@ def contract_document(store: Store) -> dict[str, Any]:
         articles=articles, stories=stories, entities=entities, dates=dates, ledger=ledger
     )
     return document
+
+
+def _first_reported(
+    article_ids: tuple[str, ...], published: dict[str, str | None]
+) -> dict[str, Any] | None:
+    """The story's earliest dated article (undated articles cannot be placed first)."""
+    dated = [(published[a], a) for a in article_ids if published.get(a)]
+    if not dated:
+        return None
+    date, article_id = min(dated)
+    return {"article_id": article_id, "date": date}
 
 
 def contract_schema() -> dict[str, Any]:

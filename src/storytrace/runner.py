@@ -10,6 +10,7 @@ in the ledger with the same fingerprint are skipped before any work is done on t
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -88,17 +89,21 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
     A failure is recorded as a diagnostic and the stored result of the last good pass
     stays, so one bad pass loses nothing.
     """
-    if stage.name != "entities":
-        raise NotImplementedError(f"no store writer for collection stage {stage.name}")
     try:
-        index = stage.function(store.mentions(), settings)
+        if stage.name == "entities":
+            store.save_entities(stage.function(store.mentions(), settings))
+        elif stage.name == "stories":
+            store.save_stories(stage.function(store.articles(), store.embeddings()))
+        else:
+            raise NotImplementedError(f"no store writer for collection stage {stage.name}")
+    except NotImplementedError:
+        raise
     except Exception as error:  # one failed linking pass must not lose the run's data
         diagnostic = Diagnostic(stage.label, "*", f"{type(error).__name__}: {error}")
         report.diagnostics.append(diagnostic)
         store.save_ingested([], [], [diagnostic])
         return
-    store.save_entities(index)
-    log.info("%s: %d entities", stage.label, len(index.entities))
+    log.info("%s: linked", stage.label)
 
 
 def _analyse(stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
@@ -242,7 +247,10 @@ def map_per_article(
             yield item, guarded(item)
         return
     chunk_size = max(4, settings.batch_size)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Workers come from a fork server, a clean process: forking a parent that already runs
+    # torch or BLAS threads (a notebook, the test suite) can deadlock the children.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for chunk in _chunks(items, chunk_size * workers):
             yield from zip(
                 chunk, pool.map(guarded, chunk, chunksize=chunk_size // 4 or 1), strict=True

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from storytrace.date_mentions import date_mentions
+from storytrace.embeddings import embeddings
 from storytrace.entities import entities
 from storytrace.errors import PlanError
 from storytrace.extract import extract_article
 from storytrace.mentions import mentions
+from storytrace.stories import stories
 
 RUN_INPUTS = frozenset({"documents"})
 
@@ -51,6 +53,17 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage("mentions", 1, "article", frozenset({"articles"}), frozenset({"mentions"}), mentions),
     Stage("entities", 1, "collection", frozenset({"mentions"}), frozenset({"entities"}), entities),
+    Stage(
+        "embeddings", 1, "article", frozenset({"articles"}), frozenset({"embeddings"}), embeddings
+    ),
+    Stage(
+        "stories",
+        1,
+        "collection",
+        frozenset({"articles", "embeddings"}),
+        frozenset({"stories", "near_copies"}),
+        stories,
+    ),
 )
 
 

@@ -24,12 +24,15 @@ from storytrace.records import (
     Article,
     DateMention,
     Diagnostic,
+    Embedding,
     Entity,
     LedgerEntry,
     Mention,
+    NearCopy,
     Span,
     Story,
 )
+from storytrace.stories import StoryIndex
 
 DEFAULT_DB = "storytrace.duckdb"
 
@@ -73,6 +76,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE entity_members (article_id VARCHAR, local_name VARCHAR, entity_id VARCHAR);
     """,
+    # 4: sentence vectors per article, near-copies and stories' first report
+    """
+    CREATE TABLE embeddings (article_id VARCHAR NOT NULL, vector FLOAT[] NOT NULL);
+    CREATE TABLE near_copies (
+        article_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR NOT NULL, similarity DOUBLE
+    );
+    """,
 )
 
 # Per-article products: the table each is stored in and how a record becomes a row.
@@ -87,6 +97,10 @@ PRODUCT_TABLES: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
             "resolved": m.resolved,
             "precision": m.precision,
         },
+    ),
+    "embeddings": (
+        "embeddings",
+        lambda e: {"article_id": e.article_id, "vector": list(e.vector)},
     ),
     "mentions": (
         "mentions",
@@ -266,6 +280,32 @@ class Store:
                 ]
                 self._insert("entity_members", pa.Table.from_pylist(members))
 
+    def save_stories(self, index: StoryIndex) -> None:
+        """Replace stories and near-copies (a collection stage re-links them all)."""
+        with self._transaction():
+            for table in ("stories", "story_articles", "near_copies"):
+                self._db.execute(f"DELETE FROM {table}")
+            if index.stories:
+                self._insert(
+                    "stories",
+                    pa.Table.from_pylist([{"id": s.id, "title": s.title} for s in index.stories]),
+                )
+                self._insert(
+                    "story_articles",
+                    pa.Table.from_pylist(
+                        [
+                            {"story_id": s.id, "article_id": a}
+                            for s in index.stories
+                            for a in s.article_ids
+                        ]
+                    ),
+                )
+            if index.near_copies:
+                self._insert(
+                    "near_copies",
+                    pa.Table.from_pylist([dataclasses.asdict(copy) for copy in index.near_copies]),
+                )
+
     # -- reading ------------------------------------------------------------------------
 
     def articles_pending(self, stage: str) -> list[str]:
@@ -296,6 +336,16 @@ class Store:
             Entity(eid, name, kind, tuple(aliases or ()), tuple(ids or ()), tuple(roles or ()))
             for eid, name, kind, aliases, ids, roles in rows
         ]
+
+    def embeddings(self) -> dict[str, Embedding]:
+        rows = self._db.execute("SELECT article_id, vector FROM embeddings").fetchall()
+        return {aid: Embedding(aid, tuple(vector)) for aid, vector in rows}
+
+    def near_copies(self) -> list[NearCopy]:
+        rows = self._db.execute(
+            "SELECT article_id, duplicate_of, similarity FROM near_copies ORDER BY article_id"
+        ).fetchall()
+        return [NearCopy(*row) for row in rows]
 
     def date_mentions(self) -> list[DateMention]:
         rows = self._db.execute(

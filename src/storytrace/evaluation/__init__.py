@@ -8,6 +8,7 @@ tests enforce live in `floors.json` next to this file and only ever rise.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,13 +78,21 @@ class Task:
 def tasks() -> dict[str, Task]:
     from storytrace.evaluation.extraction import score_extraction, score_text_cleaning
     from storytrace.evaluation.names import score_names
+    from storytrace.evaluation.stories import score_stories
 
     registered = [
         Task("extraction", "extraction/trafilatura-eval", score_extraction, "f1"),
         Task("text-cleaning", "extraction/trafilatura-eval", score_text_cleaning, "f1"),
         Task("names", "names/name-pairs-dev.csv", score_names, "f1"),
+        Task("stories", "stories/basil-dev.jsonl", score_stories, "b3_f1"),
+        Task("stories-ecbplus", "stories/ecbplus-dev.jsonl", score_stories, "b3_f1"),
     ]
     return {task.name: task for task in registered}
+
+
+def score(task: Task, path: Path, workers: int, limit: int | None = None) -> Scorecard:
+    """Run `task`'s scorer; the card carries the task's registered name."""
+    return dataclasses.replace(task.scorer(path, workers, limit), task=task.name)
 
 
 def resolve_data(task: Task, data: str | None, root: Path = SHARED_DATA) -> Path:

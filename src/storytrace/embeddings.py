@@ -1,0 +1,28 @@
+"""embeddings: one sentence vector per article (all-MiniLM-L6-v2, 384 dimensions).
+
+The vector encodes the headline and the lead (the first ~1,500 characters), which is what
+decides which event an article is about; it is L2-normalised, so a dot product is a
+cosine. Used by story linking; computed per article so that it runs in parallel and only
+once per article.
+"""
+
+from __future__ import annotations
+
+from storytrace.models import sentence_model
+from storytrace.records import Article, Embedding
+from storytrace.settings import Settings
+
+LEAD_CHARS = 1500
+
+
+def article_text_for_embedding(article: Article) -> str:
+    return f"{article.title or ''}\n{article.text}"[:LEAD_CHARS]
+
+
+def embeddings(article: Article, settings: Settings) -> tuple[Embedding, ...]:
+    vector = sentence_model().encode(
+        [article_text_for_embedding(article)],
+        normalize_embeddings=True,
+        show_progress_bar=False,
+    )[0]
+    return (Embedding(article.id, tuple(float(x) for x in vector)),)

@@ -1,0 +1,63 @@
+"""near_copies: syndicated and near-verbatim copies, found by MinHash LSH.
+
+Each article's text becomes a set of word 5-shingles, summarised by a 128-permutation
+MinHash (datasketch); an LSH index tuned for Jaccard 0.8 proposes candidate pairs, so no
+pair of articles is compared unless they share a band. A candidate pair whose estimated
+Jaccard similarity reaches `COPY_THRESHOLD` is a copy. Within a group of copies each
+article is marked `duplicate_of` the earliest one (by publication date, then input order).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from datasketch import MinHash, MinHashLSH
+
+from storytrace.records import Article, NearCopy
+
+COPY_THRESHOLD = 0.8
+_PERMUTATIONS = 128
+_SHINGLE = 5
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str) -> set[bytes]:
+    words = _WORD.findall(text.casefold())
+    if len(words) < _SHINGLE:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i : i + _SHINGLE]).encode() for i in range(len(words) - _SHINGLE + 1)}
+
+
+def near_copies(articles: Sequence[Article]) -> tuple[NearCopy, ...]:
+    hashes: dict[str, MinHash] = {}
+    index = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=_PERMUTATIONS)
+    for article in articles:
+        signature = MinHash(num_perm=_PERMUTATIONS)
+        signature.update_batch(list(shingles(article.text)))
+        hashes[article.id] = signature
+        index.insert(article.id, signature)
+    order = {a.id: (a.published or "9999", position) for position, a in enumerate(articles)}
+    parent = {a.id: a.id for a in articles}
+
+    def find(item: str) -> str:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    best: dict[str, float] = {}
+    for article_id, signature in hashes.items():
+        for other in index.query(signature):
+            if other == article_id:
+                continue
+            similarity = signature.jaccard(hashes[other])
+            if similarity >= COPY_THRESHOLD:
+                best[article_id] = max(best.get(article_id, 0.0), similarity)
+                first, second = sorted((find(article_id), find(other)), key=order.__getitem__)
+                parent[second] = first
+    return tuple(
+        NearCopy(article_id, find(article_id), round(best[article_id], 4))
+        for article_id in sorted(best, key=order.__getitem__)
+        if find(article_id) != article_id
+    )
