@@ -73,17 +73,12 @@ def _roles(entity: Any) -> tuple[str, ...]:
     for child in head.rights:
         if child.dep_ == "appos":
             roles.append(entity.doc[child.left_edge.i : child.right_edge.i + 1].text)
-    if any("\n" in role for role in roles):
-        roles = [
-            role.split("\n")[-1] if role.startswith(entity.doc[0:0].text) else role
-            for role in roles
-        ]
-    cleaned = (" ".join(role.split()).strip(" ,") for role in roles)
+    # A role that crosses a line break spans a headline or a paragraph: a parse error.
+    cleaned = (" ".join(role.split()).strip(" ,") for role in roles if "\n" not in role)
     return tuple(
         role
         for role in cleaned
         if role
-        and "\n" not in role
         and len(role.split()) <= _MAX_ROLE_WORDS
         and role[0].isalpha()
         and entity.text not in role

@@ -1,10 +1,12 @@
 """The stage registry: what each stage needs, what it produces, and the plan check.
 
 A stage is a pure function over records. Per-article stages (`scope="article"`) take one
-item and the run's `Settings` and are mapped over a process pool; collection stages take
-every stored article at once. Before anything runs, `plan` checks that each stage's
-requirements are produced by an earlier stage (or are the run's input, `documents`) and
-names the missing producer otherwise.
+item and the run's `Settings` and are mapped over a process pool. Collection stages
+(`scope="collection"`) link across articles: they take everything stored that they
+require (all mentions; all articles and their vectors) and the runner stores their
+output whole. Before anything runs, `plan` checks that each stage's requirements are
+produced by an earlier stage (or are the run's input, `documents`) and names the missing
+producer otherwise.
 """
 
 from __future__ import annotations
