@@ -63,3 +63,10 @@ def test_impossible_dates_and_other_languages_give_nothing() -> None:
 @given(st.text(max_size=300), st.dates().map(lambda d: d.isoformat()))
 def test_any_text_gives_spans_that_index_the_text(text: str, published: str) -> None:
     mentions(text, published)
+
+
+def test_absurd_spans_of_time_give_no_date() -> None:
+    assert mentions("It happened 9999999 days ago, or 3000 years ago.") == []
+    from storytrace.dates import date_ago
+
+    assert date_ago("Updated 99999999 days ago", "2024-04-08T10:00:00+00:00") is None

@@ -126,3 +126,12 @@ def test_names_a_text_gives_a_place_join_it() -> None:
     index = entities(list(found), Settings(workers=1))
     kalvo = next(e for e in index.entities if e.name == "Kalvo")
     assert "Kalvograd" in kalvo.aliases
+
+
+def test_the_canonical_name_is_not_its_own_alias() -> None:
+    index = entities(
+        [mention("a1", "Maria Lopez"), mention("a1", "Lopez"), mention("a2", "Maria Lopez")],
+        Settings(workers=1),
+    )
+    (person,) = index.entities
+    assert person.name == "Maria Lopez" and person.name not in person.aliases

@@ -117,3 +117,10 @@ def test_updated_n_days_ago_counts_back_from_the_fetch(settings: Settings) -> No
     assert extract_article(fetched, settings).published == "2024-04-05"
     from_disk = Document("a.html", "html", page, "0")
     assert extract_article(from_disk, settings).published is None  # never invented
+
+
+def test_a_stray_control_character_does_not_lose_the_page(settings: Settings) -> None:
+    content = (DATA / "html" / "harbour-gazette-ferry.html").read_text(encoding="utf-8")
+    damaged = content.replace("About 1,200 people", "About\x0b 1,200 people")
+    article = extract_article(Document("c.html", "html", damaged, "0"), settings)
+    assert "We will not put passengers on a pier" in article.text

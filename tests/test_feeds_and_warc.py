@@ -169,3 +169,18 @@ def test_urls_without_a_fetcher_are_rejected(tmp_path: Path) -> None:
     assert [(e.status, e.reason) for e in report.ledger] == [
         ("rejected", "fetching URLs is switched off for this run")
     ]
+
+
+def test_one_odd_entry_is_rejected_and_the_others_kept(tmp_path: Path) -> None:
+    feed = tmp_path / "odd.rss"
+    feed.write_text(
+        "<rss><channel><title>T</title>"
+        "<item><guid>bad</guid><title>a</title><pubDate>0001-01-01T00:00:00+01:00</pubDate>"
+        "<description>Year zero.</description></item>"
+        "<item><guid>good</guid><title>b</title><description>A good entry with text."
+        "</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    results = {r.source: r for r in read(feed)}
+    assert isinstance(results["odd.rss#good"], Document)
+    assert isinstance(results["odd.rss#bad"], (Document, LedgerEntry))

@@ -92,3 +92,18 @@ def test_default_client_announces_itself() -> None:
 def test_non_http_urls_are_refused() -> None:
     with pytest.raises(InputRejected, match="not an http"):
         Fetcher(policy=FAST).fetch("file:///etc/passwd")
+
+
+def test_a_damaged_cache_entry_is_fetched_again_and_feeds_are_not_cached(
+    tmp_path: Path,
+) -> None:
+    with serving() as (base, hits):
+        cache = tmp_path / "cache"
+        Fetcher(policy=FAST, cache_dir=cache).fetch(f"{base}/news/ferry.html")
+        for meta in cache.glob("*.json"):
+            meta.write_text("{trunc")
+        page = Fetcher(policy=FAST, cache_dir=cache).fetch(f"{base}/news/ferry.html")
+        assert b"Tarn Island" in page.body and hits["/news/ferry.html"] == 2
+        for _ in range(2):
+            Fetcher(policy=FAST, cache_dir=cache).fetch(f"{base}/feed.xml")
+        assert hits["/feed.xml"] == 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -141,3 +142,29 @@ def test_a_200_mb_page_is_refused_without_reading_it(tmp_path: Path) -> None:
     with huge.open("wb") as handle:
         handle.truncate(200_000_000)  # sparse: 200 MB on paper, nothing on disk
     assert "too large" in rejection(huge, max_bytes=50_000_000)
+
+
+def test_pathological_jsonl_lines_are_rejected_alone(tmp_path: Path) -> None:
+    feed = tmp_path / "odd.jsonl"
+    feed.write_text(
+        '{"text": "A fine article about the harbour."}\n'
+        + "[" * 100_000
+        + "\n"
+        + '{"text": "x", "n": '
+        + "9" * 5000
+        + "}\n",
+        encoding="utf-8",
+    )
+    results = read(feed)
+    assert isinstance(results[0], Document)
+    assert [r.source for r in results[1:]] == ["odd.jsonl#2", "odd.jsonl#3"]
+    assert all(isinstance(r, LedgerEntry) and r.status == "rejected" for r in results[1:])
+
+
+@pytest.mark.parametrize("declared", ["undefined", "utf-16", "rot13"])
+def test_a_bogus_declared_charset_is_ignored(tmp_path: Path, declared: str) -> None:
+    page = tmp_path / "bogus.html"
+    text = f"<meta charset='{declared}'><p>Le café de la société générale a été fermé.</p>"
+    page.write_bytes(text.encode("cp1252"))
+    (result,) = read(page)
+    assert isinstance(result, Document) and "société générale" in result.content

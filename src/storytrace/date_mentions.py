@@ -112,8 +112,11 @@ def date_mentions(article: Article, settings: Settings) -> tuple[DateMention, ..
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue  # a longer, earlier pattern already read this stretch
-            resolved = _resolve(name, match.groupdict(), anchor)
-            if resolved is None:
+            try:
+                resolved = _resolve(name, match.groupdict(), anchor)
+            except (OverflowError, ValueError):
+                resolved = None  # "9999999 days ago": no calendar date
+            if resolved is None or resolved[0].startswith("-") or resolved[0][:4] < "0001":
                 continue
             taken.append((start, end))
             found.append(DateMention(article.id, Span(match.group(0), start, end), *resolved))

@@ -87,6 +87,9 @@ def date_ago(line: str, reference: str) -> str | None:
     count = match.group("count").lower()
     number = _COUNTS.get(count) or int(count)
     unit = match.group("unit").lower()
-    if unit == "minute":
-        return (moment - timedelta(minutes=number)).date().isoformat()
-    return (moment - timedelta(hours=number * _UNIT_HOURS[unit])).date().isoformat()
+    try:
+        if unit == "minute":
+            return (moment - timedelta(minutes=number)).date().isoformat()
+        return (moment - timedelta(hours=number * _UNIT_HOURS[unit])).date().isoformat()
+    except OverflowError:
+        return None  # "99999999 days ago" is no date

@@ -146,7 +146,7 @@ def _build(names: dict[tuple[str, str], list[Mention]], groups: _UnionFind) -> E
         name = max(counts, key=lambda n: (len(name_tokens(n)) > 1, counts[n], len(n)))
         entity_id = "e" + hashlib.sha1(f"{family}:{name}".encode()).hexdigest()[:15]
         cluster_mentions = [m for k in keys for m in names[k]]
-        aliases = sorted({m.span.text for m in cluster_mentions} | {k[1] for k in keys} - {name})
+        aliases = sorted(({m.span.text for m in cluster_mentions} | {k[1] for k in keys}) - {name})
         roles = sorted({r for m in cluster_mentions for r in m.roles}) if family == "person" else []
         article_ids = sorted({m.article_id for m in cluster_mentions})
         built.append(

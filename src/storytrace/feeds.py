@@ -18,9 +18,18 @@ import feedparser
 from storytrace.errors import InputRejected
 from storytrace.fetch import Fetcher
 from storytrace.htmlpage import html_to_text
-from storytrace.rawbytes import fingerprint, rejected
+from storytrace.rawbytes import decode, fingerprint, rejected
 from storytrace.records import Document, LedgerEntry
 
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/xml",
+        "text/xml",
+        "application/rdf+xml",
+    }
+)
 TEASER_CHARS = 600  # shorter entry text is a teaser: the article is on the linked page
 
 
@@ -44,6 +53,8 @@ def feed_documents(
             yield _entry_document(entry_source, entry, outlet, fetcher)
         except InputRejected as rejection:
             yield rejected(entry_source, rejection.reason)
+        except Exception as error:  # one odd entry (a year-0 date) loses nothing else
+            yield rejected(entry_source, f"unreadable entry: {type(error).__name__}: {error}")
 
 
 def _entry_document(
@@ -60,15 +71,14 @@ def _entry_document(
     }
     link = entry.get("link")
     if len(text) < TEASER_CHARS and link and fetcher is not None:
-        page = fetcher.fetch(link)
-        fields["url"] = page.final_url
-        return Document(
-            source,
-            "html",
-            page.body.decode("utf-8", errors="replace"),
-            fingerprint(page.body),
-            _pairs(fields),
-        )
+        try:
+            page = fetcher.fetch(link)
+            fields["url"] = page.final_url
+            return Document(
+                source, "html", decode(page.body, html=True), fingerprint(page.body), _pairs(fields)
+            )
+        except InputRejected:
+            pass  # the linked page is out of reach: the teaser is what there is
     if not text:
         raise InputRejected("feed entry has no text and no page to fetch")
     return Document(source, "record", text, fingerprint(text.encode()), _pairs(fields))

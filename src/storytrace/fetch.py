@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import time
 import urllib.robotparser
@@ -33,6 +34,9 @@ from storytrace import __version__
 from storytrace.errors import InputRejected
 
 USER_AGENT = f"storytrace/{__version__} (+https://github.com/storytrace/storytrace; research)"
+_FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml"}
+)
 ACCEPTED_TYPES = (
     "text/html",
     "application/xhtml+xml",
@@ -197,24 +201,31 @@ class Fetcher:
         paths = self._cache_paths(url)
         if paths is None or not paths[1].exists():
             return None
-        meta = json.loads(paths[1].read_text(encoding="utf-8"))
-        return FetchedPage(
-            url, meta["final_url"], meta["content_type"], paths[0].read_bytes(), meta["fetched_at"]
-        )
+        try:
+            meta = json.loads(paths[1].read_text(encoding="utf-8"))
+            body = paths[0].read_bytes()
+            return FetchedPage(
+                url, meta["final_url"], meta["content_type"], body, meta["fetched_at"]
+            )
+        except (OSError, ValueError, KeyError):
+            return None  # a damaged entry is a miss: fetch again
 
     def _to_cache(self, url: str, page: FetchedPage) -> None:
         paths = self._cache_paths(url)
-        if paths is None:
-            return
+        if paths is None or page.content_type in _FEED_TYPES:
+            return  # feeds change: a cached feed would hide its new entries forever
         paths[0].parent.mkdir(parents=True, exist_ok=True)
-        paths[0].write_bytes(page.body)
-        # The metadata file is written last: its presence means the entry is complete.
         meta = {
             "final_url": page.final_url,
             "content_type": page.content_type,
             "fetched_at": page.fetched_at,
         }
-        paths[1].write_text(json.dumps(meta), encoding="utf-8")
+        # Each file is written aside and renamed into place, the metadata last: an entry
+        # is either whole or absent, even if the run is killed while writing.
+        for path, data in ((paths[0], page.body), (paths[1], json.dumps(meta).encode())):
+            partial = path.with_suffix(path.suffix + ".part")
+            partial.write_bytes(data)
+            os.replace(partial, path)
 
 
 class _Retryable(Exception):

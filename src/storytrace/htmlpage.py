@@ -101,6 +101,7 @@ def normalise_text(text: str) -> str:
 
 def read_html_page(content: str, fetched_at: str | None = None) -> HtmlPage:
     """`fetched_at` (ISO-8601) dates a header line such as "Updated 3 days ago"."""
+    content = _CONTROL.sub("", content)  # one stray control character must not lose a page
     tree = parse_html(content)
     if tree is None:
         raise InputRejected("not HTML: the page cannot be parsed")

@@ -9,6 +9,7 @@ confident about; otherwise the input is rejected rather than read as mojibake.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import re
@@ -84,8 +85,12 @@ def decode(raw: bytes, *, html: bool) -> str:
         declared = _DECLARED_CHARSET.search(raw[:4096])
         if declared:
             try:
-                return raw.decode(declared.group(1).decode("ascii"))
-            except (LookupError, UnicodeDecodeError):
+                name = declared.group(1).decode("ascii")
+                if (
+                    codecs.lookup(name)._is_text_encoding and "16" not in name and "32" not in name
+                ):  # a one-byte page cannot be UTF-16/32
+                    return raw.decode(name)
+            except (LookupError, UnicodeError):
                 pass  # a wrong declaration is common; fall through to detection
     # Pages stitched from parts in two encodings are UTF-8 with a few stray bytes: keep the
     # UTF-8 and mark the strays, rather than guess a legacy encoding and garble it all.

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 
 from storytrace.errors import InputRejected
-from storytrace.feeds import feed_documents, looks_like_feed
+from storytrace.feeds import FEED_TYPES, feed_documents, looks_like_feed
 from storytrace.fetch import Fetcher
 from storytrace.rawbytes import decode, fingerprint, read_bytes, rejected
 from storytrace.records import Document, LedgerEntry
@@ -66,13 +66,15 @@ def read_input(
             )
     except InputRejected as rejection:
         yield rejected(item.source, rejection.reason)
+    except Exception as error:  # a reader bug or a library's surprise: this input only
+        yield rejected(item.source, f"unreadable: {type(error).__name__}: {error}")
 
 
 def _url_documents(url: str, fetcher: Fetcher | None) -> Iterator[Document | LedgerEntry]:
     if fetcher is None:
         raise InputRejected("fetching URLs is switched off for this run")
     page = fetcher.fetch(url)
-    if "xml" in page.content_type or looks_like_feed(page.body):
+    if page.content_type in FEED_TYPES or looks_like_feed(page.body):
         yield from feed_documents(url, page.body, fetcher)
         return
     text = decode(page.body, html=True)
@@ -87,7 +89,7 @@ def _jsonl_documents(path_source: str, raw: bytes) -> Iterator[Document | Ledger
         source = f"{path_source}#{number}"
         try:
             record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except (ValueError, RecursionError) as error:  # bad JSON, 5,000-digit ints, nesting
             yield rejected(source, f"line {number} is not valid JSON: {error}")
             continue
         if not isinstance(record, dict):

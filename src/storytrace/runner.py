@@ -144,14 +144,18 @@ def _ingest(
     pending_ledger: list[LedgerEntry] = []
     batches = 0
 
+    pending_diagnostics: list[Diagnostic] = []
+
     def flush() -> None:
         nonlocal batches
         if pending_ledger:
-            store.save_ingested(pending_articles, pending_ledger)
+            # A diagnostic lands with its input's ledger row: a resumed run skips that input.
+            store.save_ingested(pending_articles, pending_ledger, pending_diagnostics)
             batches += 1
             log.info("committed batch %d (%d inputs)", batches, len(pending_ledger))
             pending_articles.clear()
             pending_ledger.clear()
+            pending_diagnostics.clear()
 
     def record(entry: LedgerEntry, article: Article | None = None) -> None:
         known[(entry.source, entry.fingerprint or "")] = entry.status
@@ -183,9 +187,9 @@ def _ingest(
     for document, outcome in map_per_article(extract.function, documents(), settings):
         if isinstance(outcome, Failure):
             if not outcome.rejected:
-                report.diagnostics.append(
-                    Diagnostic(extract.label, document.source, outcome.reason)
-                )
+                diagnostic = Diagnostic(extract.label, document.source, outcome.reason)
+                report.diagnostics.append(diagnostic)
+                pending_diagnostics.append(diagnostic)
             record(
                 LedgerEntry(document.source, "rejected", outcome.reason, None, document.fingerprint)
             )
@@ -209,8 +213,6 @@ def _ingest(
             article,
         )
     flush()
-    if report.diagnostics:
-        store.save_ingested([], [], report.diagnostics)
 
 
 def _read_all(
