@@ -47,6 +47,10 @@ def sentence_model() -> Any:
     """all-MiniLM-L6-v2 from the installed package that ships its weights (no hub)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    # Our own progress bar speaks for the run. (transformers leaves this function untyped.)
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     explicit = os.environ.get("STORYTRACE_SENTENCE_MODEL")
     if explicit:
