@@ -15,13 +15,14 @@ from storytrace.settings import Settings
 LEAD_CHARS = 1500
 
 
-def article_text_for_embedding(article: Article) -> str:
-    return f"{article.title or ''}\n{article.text}"[:LEAD_CHARS]
+def lead_text(title: str | None, text: str) -> str:
+    """What the vector encodes: headline and lead. The evaluation encodes the same."""
+    return f"{title or ''}\n{text}"[:LEAD_CHARS]
 
 
 def embeddings(article: Article, settings: Settings) -> tuple[Embedding, ...]:
     vector = sentence_model().encode(
-        [article_text_for_embedding(article)],
+        [lead_text(article.title, article.text)],
         normalize_embeddings=True,
         show_progress_bar=False,
     )[0]

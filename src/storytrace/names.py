@@ -30,59 +30,10 @@ from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
 
 _HONORIFICS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "dr",
-        "prof",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "monsieur",
-        "madame",
-        "mme",
-        "mlle",
-        "herr",
-        "frau",
-        "senor",
-        "senora",
-        "sheikh",
-        "shaikh",
-        "sheik",
-        "haji",
-        "hajji",
-        "mullah",
-        "imam",
-        "rev",
-        "reverend",
-        "hon",
-        "honourable",
-        "gen",
-        "general",
-        "col",
-        "colonel",
-        "maj",
-        "major",
-        "capt",
-        "captain",
-        "lt",
-        "lieutenant",
-        "sgt",
-        "president",
-        "premier",
-        "minister",
-        "deputy",
-        "senator",
-        "rep",
-        "mp",
-        "ambassador",
-        "judge",
-        "justice",
-    ]
+    "mr mrs ms miss mx dr prof sir dame lord lady monsieur madame mme mlle herr frau "
+    "senor senora sheikh shaikh sheik haji hajji mullah imam rev reverend hon honourable "
+    "gen general col colonel maj major capt captain lt lieutenant sgt president premier "
+    "minister deputy senator rep mp ambassador judge justice".split()
 )
 # Legal forms: each spelling maps to one token, so "Ltd" and "Limited" are equal.
 _LEGAL_FORMS = {

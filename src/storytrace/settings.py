@@ -6,7 +6,6 @@ it, so an option is spelled out exactly once. Unknown keys are errors.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +78,3 @@ class Settings:
 
     def effective_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
-
-    def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)

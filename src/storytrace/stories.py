@@ -52,7 +52,7 @@ def stories(articles: Sequence[Article], vectors: dict[str, Embedding]) -> Story
         return StoryIndex((), ())
     copies = near_copies(articles)
     labels = cluster(
-        [f"{a.title or ''}\n{a.title or ''}\n{a.text}" for a in articles],
+        [story_text(a.title, a.text) for a in articles],
         np.array(
             [vectors[a.id].vector if a.id in vectors else _zeros(vectors) for a in articles],
             dtype=np.float32,
@@ -65,6 +65,11 @@ def stories(articles: Sequence[Article], vectors: dict[str, Embedding]) -> Story
     built = [_story([articles[i] for i in members]) for members in groups.values()]
     built.sort(key=lambda s: (-len(s.article_ids), s.id))
     return StoryIndex(tuple(built), copies)
+
+
+def story_text(title: str | None, text: str) -> str:
+    """The text TF-IDF reads: the headline counts twice, it names the event."""
+    return f"{title or ''}\n{title or ''}\n{text}"
 
 
 def cluster(texts: list[str], vectors: np.ndarray, dates: Sequence[str | None]) -> list[int]:

@@ -20,7 +20,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storytrace import stories as story_linking
-from storytrace.embeddings import LEAD_CHARS
+from storytrace.embeddings import lead_text
 from storytrace.evaluation import Metric, Scorecard
 from storytrace.models import sentence_model
 
@@ -77,8 +77,8 @@ def score_stories(path: Path, workers: int, limit: int | None = None) -> Scoreca
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ][:limit]
     titles = [row.get("title") or "" for row in rows]
-    texts = [f"{t}\n{t}\n{row['text']}" for t, row in zip(titles, rows, strict=True)]
-    leads = [f"{t}\n{row['text']}"[:LEAD_CHARS] for t, row in zip(titles, rows, strict=True)]
+    texts = [story_linking.story_text(t, row["text"]) for t, row in zip(titles, rows, strict=True)]
+    leads = [lead_text(t, row["text"]) for t, row in zip(titles, rows, strict=True)]
     vectors = np.asarray(
         sentence_model().encode(
             leads, normalize_embeddings=True, batch_size=32, show_progress_bar=False
