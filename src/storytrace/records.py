@@ -15,6 +15,7 @@ LedgerStatus = Literal["accepted", "duplicate", "rejected"]
 # (a JSONL line, a feed entry) states it, with its metadata.
 InputKind = Literal["html", "text", "record"]
 Precision = Literal["day", "week", "month", "year"]
+AttributionKind = Literal["direct", "indirect", "mixed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +157,23 @@ class Story:
     id: str
     title: str
     article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who said what: a source, the cue that attributes, and the content, in one article.
+
+    `kind` is `direct` (the content is a quotation), `indirect` (reported speech) or
+    `mixed` (reported speech with quoted words inside). `source` is None for an unnamed
+    or absent source ("it is reported that"); `cue` is None for a quotation that stands in
+    its own paragraph and takes the source of the attribution before it. `speaker` is the
+    full local name of the mention the source resolves to (a pronoun to its antecedent).
+    """
+
+    id: str
+    article_id: str
+    source: Span | None
+    cue: Span | None
+    content: Span
+    kind: AttributionKind
+    speaker: str | None = None

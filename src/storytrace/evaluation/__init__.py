@@ -76,6 +76,7 @@ class Task:
 
 
 def tasks() -> dict[str, Task]:
+    from storytrace.evaluation.attribution import score_attribution
     from storytrace.evaluation.extraction import score_extraction, score_text_cleaning
     from storytrace.evaluation.names import score_names
     from storytrace.evaluation.stories import score_stories
@@ -84,6 +85,7 @@ def tasks() -> dict[str, Task]:
         Task("extraction", "extraction/trafilatura-eval", score_extraction, "f1"),
         Task("text-cleaning", "extraction/trafilatura-eval", score_text_cleaning, "f1"),
         Task("names", "names/name-pairs-dev.csv", score_names, "f1"),
+        Task("attribution", "attribution/polnear", score_attribution, "content_exact_f1"),
         Task("stories", "stories/basil-dev.jsonl", score_stories, "b3_f1"),
         Task("stories-ecbplus", "stories/ecbplus-dev.jsonl", score_stories, "b3_f1"),
     ]

@@ -1,0 +1,452 @@
+"""attributions: who said what in one article — direct quotes, reported speech, "according to".
+
+An attribution has a source (who), a cue (the words that attribute: "said", "according to",
+"told reporters") and a content (what). They are read off spaCy's dependency parse:
+
+- a cue is a verb that attributes (the cue lexicon, `attribution_cues.json`, counts how
+  often each verb form heads a cue in PolNeAR's training split; a form that heads a cue at
+  least half the time is a cue) or the phrase "according to";
+- the source is the cue's subject with its modifiers ("Morton Blackwell, the Republican
+  National Committeeman from Virginia"), the subject of the clause a participle hangs
+  from ("..., saying that"), or the object of "according to";
+- the content is the quotation the cue's sentence frames (`“…,” he said`, `he said: “…”`,
+  a quote continued after the frame, `“…,” he said. “…”`), else the cue's clausal
+  complement ("that …") or, for a cue inside the reported clause ("The plan, he said,
+  …"), the clause around it.
+
+Quote marks are paired per paragraph: straight marks toggle, curly and guillemet marks
+open and close, and a quote still open at the end of its paragraph ends there (a long
+quote reopened at every paragraph, or a mark that never closes, loses nothing else).
+A paragraph that is only a quotation, with no cue of its own, takes the source of the
+attribution just before it.
+
+The source is resolved to the article's mentions: a name in the source span, else for a
+pronoun the nearest compatible name before it, else for "the ministry" the nearest
+organisation mention whose name holds that noun. Its `speaker` is that mention's full
+local name (the entities stage maps local names to canonical entities).
+
+Cannot: attribute speech the parser mis-parses (a cue verb tagged as a noun), find
+attributions in non-English articles, or tell that two pronouns in one sentence refer to
+different people.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from storytrace.records import Attribution, AttributionKind, Mention, Span
+
+CUE_PRECISION = 0.3  # a verb form that heads a cue at least this often in training is a cue
+_OPENERS = {"“": "”", "„": "“", "«": "»", "»": "«", '"': '"'}
+_CLOSERS = frozenset({"”", '"', "»", "«", "“"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_COMPLEMENTS = ("ccomp", "xcomp", "dobj", "attr", "oprd")
+_LEFT_OF_CUE = frozenset({"aux", "auxpass", "neg", "advmod"})
+_PRONOUNS = {
+    "he": "PERSON",
+    "she": "PERSON",
+    "him": "PERSON",
+    "her": "PERSON",
+    "it": "ORG",
+    "they": None,
+    "we": None,
+    "i": "PERSON",
+}
+_ORG_NOUNS = re.compile(
+    r"^(?:the\s+)?(ministry|department|agency|office|government|committee|service|party|"
+    r"embassy|council|army|campaign|company|spokesman|spokeswoman|spokesperson)$",
+    re.IGNORECASE,
+)
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@cache
+def cue_forms() -> frozenset[str]:
+    """Lower-cased verb forms that attribute (mined from PolNeAR train, see the module doc)."""
+    text = resources.files("storytrace").joinpath("attribution_cues.json").read_text()
+    table: dict[str, list[int]] = json.loads(text)["forms"]
+    return frozenset(form for form, (cues, seen) in table.items() if cues / seen >= CUE_PRECISION)
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation, marks included, paired within paragraphs."""
+    regions = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        opened_at, closer = -1, ""
+        for offset, char in enumerate(paragraph.group()):
+            position = paragraph.start() + offset
+            if opened_at < 0:
+                if char in _OPENERS:
+                    opened_at, closer = position, _OPENERS[char]
+            elif char == closer or (char in _CLOSERS and char != "“" and closer != '"'):
+                regions.append((opened_at, position + 1))
+                opened_at = -1
+            elif char == '"' and closer != '"':
+                # a straight mark closing a curly quote: typed by hand, common
+                regions.append((opened_at, position + 1))
+                opened_at = -1
+        if opened_at >= 0 and paragraph.end() - opened_at > 1:
+            regions.append((opened_at, paragraph.end()))
+    return regions
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    content: tuple[int, int]
+
+
+def find_attributions(
+    doc: Any, article_id: str, mentions: Sequence[Mention] = ()
+) -> tuple[Attribution, ...]:
+    """Attributions of a parsed article (`doc` is the spaCy Doc of `article text`)."""
+    text: str = doc.text
+    regions = quote_regions(text)
+    found = list(_framed(doc, regions))
+    found += _speaker_labels(text, found)
+    found += _standalone_quotes(text, regions, found)
+    found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
+    results = []
+    seen: set[tuple[object, ...]] = set()
+    for item in found:
+        key = (item.source, item.cue, item.content)
+        if key in seen:
+            continue
+        seen.add(key)
+        results.append(_record(text, article_id, len(results), item, regions, mentions))
+    return tuple(results)
+
+
+def _framed(doc: Any, regions: list[tuple[int, int]]) -> Iterator[_Found]:
+    cues = cue_forms()
+    for token in doc:
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in (
+            "to",
+        ):
+            found = _according_to(doc, token)
+        elif token.lower_ in cues and token.pos_ in ("VERB", "AUX") and not _inside(token, regions):
+            found = _verb_cue(doc, token, regions)
+        else:
+            continue
+        if found is not None:
+            yield found
+
+
+def _according_to(doc: Any, token: Any) -> _Found | None:
+    to = doc[token.i + 1]
+    objects = [child for child in to.children if child.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = _extent(objects[0].subtree)
+    head = token.head if token.head != token else None
+    sentence = token.sent
+    # the content is the rest of the sentence: the clause the phrase modifies
+    skip = set(range(token.i, objects[0].right_edge.i + 1))
+    rest = [t for t in sentence if t.i not in skip]
+    if head is None or not rest:
+        return None
+    content = _trim(rest)
+    if content is None:
+        return None
+    return _Found(source, (token.idx, to.idx + len(to)), content)
+
+
+def _verb_cue(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> _Found | None:
+    subject = _subject(verb)
+    source = _source_extent(doc.text, subject) if subject is not None else None
+    content = _quoted_content(doc, verb, regions)
+    if content is None:
+        content = _clausal_content(verb, subject)
+    if content is None:
+        return None
+    content = _trim_chars(doc.text, content, regions)
+    if content[1] <= content[0]:
+        return None
+    cue = _cue_span(doc, verb, content)
+    if source is not None and source[0] <= content[0] and content[1] <= source[1]:
+        source = None  # a relative clause's antecedent is what was said, not who said it
+    return _Found(source, cue, content)
+
+
+def _subject(verb: Any) -> Any | None:
+    """The verb's subject; a participle or a conjoined verb borrows its head's."""
+    current = verb
+    for _ in range(3):
+        for child in current.children:
+            if child.dep_ in _SUBJECTS:
+                return child
+            if child.dep_ == "agent":
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        if current.dep_ in ("conj", "advcl", "xcomp", "relcl") and current.head != current:
+            if current.dep_ == "relcl" and current.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return current.head
+            current = current.head
+        else:
+            break
+    return None
+
+
+_DATELINE = re.compile(r".*(?:\n|\)\s*[—–-]\s+)", re.DOTALL)
+
+
+def _source_extent(text: str, subject: Any) -> tuple[int, int]:
+    """The subject with its modifiers, without a dateline or a line before it."""
+    start, end = _extent(subject.subtree)
+    if subject.idx > start:
+        lead = _DATELINE.match(text, start, subject.idx)
+        if lead:
+            start = lead.end()
+    return start, end
+
+
+def _cue_span(doc: Any, verb: Any, content: tuple[int, int]) -> tuple[int, int]:
+    """The verb with its auxiliaries, negation and adverbs before it, its particle ("pointed
+    out"), the preposition that introduces the content ("called for") and a colon."""
+    first = verb.i
+    while first > 0:
+        before = doc[first - 1]
+        if before.head != verb or before.dep_ not in _LEFT_OF_CUE or before.tag_ == "WRB":
+            break
+        first -= 1
+    last = verb.i
+    while last + 1 < len(doc):
+        after = doc[last + 1]
+        if after.idx >= content[0] and not after.text == ":":
+            break
+        attached = after.head == verb or after.head.i == last
+        introduces = after.dep_ == "prep" and after.i + 1 < len(doc) and (
+            doc[after.i + 1].idx >= content[0]
+        )
+        if not (attached and (after.dep_ == "prt" or introduces or after.text == ":")):
+            break
+        last += 1
+    return doc[first].idx, doc[last].idx + len(doc[last])
+
+
+def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The quotation the cue's sentence frames, continued by quotes right after it."""
+    text: str = doc.text
+    sentence = verb.sent
+    start, end = sentence.start_char, sentence.end_char
+    own = [r for r in regions if r[0] < end and r[1] > start and not _contains(r, verb.idx)]
+    if not own:
+        # `He said:` ends its sentence; the quote follows
+        colon = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+        if colon is not None and colon.text == ":":
+            own = [r for r in regions if colon.idx < r[0] <= colon.idx + 3][:1]
+    if not own:
+        return None
+    complement = _complement_extent(verb)
+    if complement is not None:
+        inside = [r for r in own if complement[0] <= r[0] < complement[1]]
+        if inside and complement[0] > verb.idx:
+            # reported speech that quotes (all or part of) what was said
+            return _trim_chars(text, (complement[0], max(complement[1], inside[-1][1])), regions)
+    first, last = min(r[0] for r in own), max(r[1] for r in own)
+    # a quote continued after the frame: `“A,” he said. “B.”`, within the paragraph
+    for region in regions:
+        if region[0] < last:
+            continue
+        between = text[last : region[0]]
+        if "\n" in between or (between.strip() and not (last <= verb.idx < region[0])):
+            break
+        if region[0] > end + 3 and between.strip():
+            break
+        after = text[region[1] : region[1] + 3].lstrip(" ")
+        if after[:1].islower() or after[:1] == ",":
+            break  # `“B,” she said`: a quote with its own frame
+        last = region[1]
+    return first, last
+
+
+def _complement_extent(verb: Any) -> tuple[int, int] | None:
+    """What the verb says: its clausal complement, else its object (with a predicate)."""
+    children = [c for c in verb.children if c.i > verb.i]
+    clausal = [c for c in children if c.dep_ == "ccomp"]
+    chosen = clausal[:1] or [c for c in children if c.dep_ in ("dobj", "xcomp", "oprd", "attr")]
+    if not chosen:
+        return None
+    tokens = [t for c in chosen for t in c.subtree]
+    return _extent(tokens)
+
+
+def _trim_chars(
+    text: str, extent: tuple[int, int], regions: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """Drop white space and end punctuation, but keep a quotation's closing mark."""
+    start, end = extent
+    for region in regions:
+        if region[0] < end < region[1]:
+            end = region[1]
+    if any(region[1] == end for region in regions):
+        return start, end
+    while end > start and text[end - 1] in " \n.,;:—–-":
+        end -= 1
+    return start, end
+
+
+def _clausal_content(verb: Any, subject: Any | None) -> tuple[int, int] | None:
+    complement = _complement_extent(verb)
+    if complement is not None:
+        return complement
+    prepositional = [c for c in verb.children if c.dep_ == "prep" and c.i > verb.i]
+    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i != verb.i and verb.i > verb.head.i:
+        # `The plan, he said, is dead.` / `The plan is dead, he said.`
+        frame = set(t.i for t in verb.subtree)
+        rest = [t for t in verb.head.subtree if t.i not in frame]
+        return _trim(rest)
+    if verb.dep_ == "ROOT":
+        inverted = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i < verb.i]
+        if inverted:
+            return _trim(list(inverted[0].subtree))
+    if prepositional:
+        objects = [c for c in prepositional[0].children if c.dep_ == "pobj"]
+        if objects:
+            return _trim(list(objects[0].subtree))
+    return None
+
+
+def _trim(tokens: Sequence[Any]) -> tuple[int, int] | None:
+    """Character extent of `tokens` without punctuation at its ends (a closing quote stays)."""
+    ordered = sorted(tokens, key=lambda t: t.i)
+    while ordered and ordered[0].is_punct and ordered[0].text not in _OPENERS:
+        ordered.pop(0)
+    while ordered and (ordered[-1].is_punct or ordered[-1].is_space):
+        if ordered[-1].text in _CLOSERS and len(ordered) > 1:
+            break
+        ordered.pop()
+    if not ordered:
+        return None
+    return ordered[0].idx, ordered[-1].idx + len(ordered[-1])
+
+
+def _extent(tokens: Iterable[Any]) -> tuple[int, int]:
+    ordered = sorted(tokens, key=lambda t: t.i)
+    return ordered[0].idx, ordered[-1].idx + len(ordered[-1])
+
+
+_LABEL = re.compile(
+    r"^[ \t]*(?P<source>(?:[A-Z][\w.’'-]*\.?[ \t]){0,3}[A-Z][\w’'-]*)[ \t]*(?P<cue>:)[ \t]+"
+    r"(?P<content>\S[^\n]*)$",
+    re.MULTILINE,
+)
+
+
+def _speaker_labels(text: str, found: list[_Found]) -> list[_Found]:
+    """`TAPPER: Do you think …` in a transcript, `Sanders: Clinton email story has moved`."""
+    extra = []
+    for line in _LABEL.finditer(text):
+        content = line.span("content")
+        end = content[1]
+        while end > content[0] and text[end - 1] in " .":
+            end -= 1
+        if end <= content[0] or any(_overlaps(f.content, content) for f in found):
+            continue
+        extra.append(_Found(line.span("source"), line.span("cue"), (content[0], end)))
+    return extra
+
+
+def _standalone_quotes(
+    text: str, regions: list[tuple[int, int]], found: list[_Found]
+) -> list[_Found]:
+    """Paragraphs that are only a quotation take the source of the attribution before them."""
+    extra = []
+    ordered = sorted(found, key=lambda f: f.content[0])
+    for paragraph in _PARAGRAPH.finditer(text):
+        body = paragraph.group().strip()
+        if not body or body[0] not in _OPENERS:
+            continue
+        lead = paragraph.start() + paragraph.group().index(body[0])
+        region = next((r for r in regions if r[0] == lead), None)
+        if region is None or text[region[1] : paragraph.end()].strip(" .") != "":
+            continue
+        if any(_overlaps(f.content, region) for f in found):
+            continue
+        before = [f for f in ordered if f.content[1] <= region[0] and f.source is not None]
+        if before:
+            extra.append(_Found(before[-1].source, None, region))
+    return extra
+
+
+def _record(
+    text: str,
+    article_id: str,
+    number: int,
+    item: _Found,
+    regions: list[tuple[int, int]],
+    mentions: Sequence[Mention],
+) -> Attribution:
+    content = _span(text, item.content)
+    source = _span(text, item.source) if item.source else None
+    cue = _span(text, item.cue) if item.cue else None
+    return Attribution(
+        id=f"{article_id}-q{number}",
+        article_id=article_id,
+        source=source,
+        cue=cue,
+        content=content,
+        kind=_kind(item.content, regions),
+        speaker=_speaker(text, source, mentions) if source else None,
+    )
+
+
+def _kind(content: tuple[int, int], regions: list[tuple[int, int]]) -> AttributionKind:
+    inside = [r for r in regions if content[0] <= r[0] and r[1] <= content[1]]
+    if not inside:
+        return "indirect"
+    if inside[0][0] == content[0] and inside[-1][1] == content[1]:
+        return "direct"
+    return "mixed"
+
+
+def _speaker(text: str, source: Span, mentions: Sequence[Mention]) -> str | None:
+    """The full local name of the person or body the source span refers to."""
+    named = [
+        m for m in mentions if source.start <= m.span.start and m.span.end <= source.end
+    ]
+    people = [m for m in named if m.label == "PERSON"]
+    if people or named:
+        return (people or named)[0].local_name
+    word = source.text.strip().lower()
+    earlier = [m for m in mentions if m.span.end <= source.start]
+    if word in _PRONOUNS:
+        wanted = _PRONOUNS[word]
+        compatible = [
+            m
+            for m in earlier
+            if (wanted is None and m.label in ("PERSON", "ORG")) or m.label == wanted
+        ]
+        return compatible[-1].local_name if compatible else None
+    noun = _ORG_NOUNS.match(source.text.strip())
+    if noun:
+        word = noun.group(1).lower()
+        organisations = [
+            m for m in earlier if m.label in ("ORG", "NORP", "GPE") and word in m.local_name.lower()
+        ]
+        return organisations[-1].local_name if organisations else None
+    return None
+
+
+def _span(text: str, extent: tuple[int, int]) -> Span:
+    return Span(text[extent[0] : extent[1]], extent[0], extent[1])
+
+
+def _inside(token: Any, regions: list[tuple[int, int]]) -> bool:
+    return any(start < token.idx < end for start, end in regions)
+
+
+def _contains(region: tuple[int, int], offset: int) -> bool:
+    return region[0] <= offset < region[1]
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
