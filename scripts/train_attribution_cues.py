@@ -45,9 +45,7 @@ def main() -> None:
                 seen[token.lower_] += 1
                 heads[token.lower_] += token.i in cue_heads
     forms = {
-        form: [heads[form], seen[form]]
-        for form in sorted(seen)
-        if heads[form] >= args.min_count
+        form: [heads[form], seen[form]] for form in sorted(seen) if heads[form] >= args.min_count
     }
     OUTPUT.write_text(
         json.dumps(

@@ -38,7 +38,6 @@ def test_the_schema_rejects_a_renamed_field(filled: Store) -> None:
 def test_stages_that_have_not_run_leave_their_arrays_empty(filled: Store) -> None:
     document = contract_document(filled)
     for section in (
-        "attributions",
         "quote_families",
         "claims",
         "denials",
@@ -55,6 +54,18 @@ def test_offsets_and_text_are_the_article_text(filled: Store) -> None:
     stored = next(a for a in filled.articles() if a.id == article["id"])
     assert article["text"] == stored.text
     assert article["removed"] == list(stored.removed)
+
+
+def test_attribution_spans_index_the_article_text(filled: Store) -> None:
+    document = contract_document(filled)
+    texts = {a["id"]: a["text"] for a in document["articles"]}
+    assert document["attributions"], "the fixture corpus quotes people"
+    for attribution in document["attributions"]:
+        text = texts[attribution["article_id"]]
+        for role in ("source", "cue", "content"):
+            span = attribution[role]
+            if span is not None:
+                assert text[span["start"] : span["end"]] == span["text"], role
 
 
 def test_jsonl_has_one_tagged_record_per_line(filled: Store) -> None:

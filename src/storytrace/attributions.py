@@ -113,7 +113,7 @@ def find_attributions(
     found += _speaker_labels(text, found)
     found += _standalone_quotes(text, regions, found)
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
-    results = []
+    results: list[Attribution] = []
     seen: set[tuple[object, ...]] = set()
     for item in found:
         key = (item.source, item.cue, item.content)
@@ -127,8 +127,10 @@ def find_attributions(
 def _framed(doc: Any, regions: list[tuple[int, int]]) -> Iterator[_Found]:
     cues = cue_forms()
     for token in doc:
-        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in (
-            "to",
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ in ("to",)
         ):
             found = _according_to(doc, token)
         elif token.lower_ in cues and token.pos_ in ("VERB", "AUX") and not _inside(token, regions):
@@ -220,11 +222,11 @@ def _cue_span(doc: Any, verb: Any, content: tuple[int, int]) -> tuple[int, int]:
     last = verb.i
     while last + 1 < len(doc):
         after = doc[last + 1]
-        if after.idx >= content[0] and not after.text == ":":
+        if after.idx >= content[0] and after.text != ":":
             break
         attached = after.head == verb or after.head.i == last
-        introduces = after.dep_ == "prep" and after.i + 1 < len(doc) and (
-            doc[after.i + 1].idx >= content[0]
+        introduces = (
+            after.dep_ == "prep" and after.i + 1 < len(doc) and (doc[after.i + 1].idx >= content[0])
         )
         if not (attached and (after.dep_ == "prt" or introduces or after.text == ":")):
             break
@@ -410,9 +412,7 @@ def _kind(content: tuple[int, int], regions: list[tuple[int, int]]) -> Attributi
 
 def _speaker(text: str, source: Span, mentions: Sequence[Mention]) -> str | None:
     """The full local name of the person or body the source span refers to."""
-    named = [
-        m for m in mentions if source.start <= m.span.start and m.span.end <= source.end
-    ]
+    named = [m for m in mentions if source.start <= m.span.start and m.span.end <= source.end]
     people = [m for m in named if m.label == "PERSON"]
     if people or named:
         return (people or named)[0].local_name

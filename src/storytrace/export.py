@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
+from storytrace.records import Span
 from storytrace.store import Store
 
 SCHEMA_ID = "storytrace/1"
@@ -85,12 +86,36 @@ def contract_document(store: Store) -> dict[str, Any]:
         for m in store.date_mentions()
     ]
     entities = [dataclasses.asdict(entity) for entity in store.entities()]
+    entity_of = store.entity_of_local_names()
+    attributions = [
+        {
+            "id": a.id,
+            "article_id": a.article_id,
+            "source": _span(a.source),
+            "cue": _span(a.cue),
+            "content": _span(a.content),
+            "kind": a.kind,
+            "speaker": a.speaker,
+            "speaker_entity_id": entity_of.get((a.article_id, a.speaker)) if a.speaker else None,
+            "family_id": None,
+        }
+        for a in store.attributions()
+    ]
     document: dict[str, Any] = {"schema": SCHEMA_ID}
     document.update({section: [] for section in SECTIONS})
     document.update(
-        articles=articles, stories=stories, entities=entities, dates=dates, ledger=ledger
+        articles=articles,
+        stories=stories,
+        entities=entities,
+        attributions=attributions,
+        dates=dates,
+        ledger=ledger,
     )
     return document
+
+
+def _span(span: Span | None) -> dict[str, Any] | None:
+    return None if span is None else {"text": span.text, "start": span.start, "end": span.end}
 
 
 def _first_reported(

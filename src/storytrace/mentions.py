@@ -43,9 +43,22 @@ _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 
 
 def mentions(article: Article, settings: Settings) -> tuple[Mention, ...]:
-    if article.language not in (None, "en") or not article.text:
+    if not parseable(article):
         return ()
-    doc = spacy_pipeline()(article.text[:_MAX_CHARS])
+    return mentions_in(parse(article), article)
+
+
+def parseable(article: Article) -> bool:
+    return article.language in (None, "en") and bool(article.text)
+
+
+def parse(article: Article) -> Any:
+    """spaCy's parse of the article (its first `_MAX_CHARS` characters)."""
+    return spacy_pipeline()(article.text[:_MAX_CHARS])
+
+
+def mentions_in(doc: Any, article: Article) -> tuple[Mention, ...]:
+    """The mentions of `article`, read off its parse `doc`."""
     candidates = (_mention(article.id, entity) for entity in doc.ents if entity.label_ in LABELS)
     found = [mention for mention in candidates if mention is not None]
     found += _surname_mentions(article, found)

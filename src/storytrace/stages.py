@@ -20,7 +20,7 @@ from storytrace.embeddings import embeddings
 from storytrace.entities import entities
 from storytrace.errors import PlanError
 from storytrace.extract import extract_article
-from storytrace.mentions import mentions
+from storytrace.parse import parse_article
 from storytrace.stories import stories
 
 RUN_INPUTS = frozenset({"documents"})
@@ -53,7 +53,14 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"date_mentions"}),
         date_mentions,
     ),
-    Stage("mentions", 1, "article", frozenset({"articles"}), frozenset({"mentions"}), mentions),
+    Stage(
+        "parse",
+        1,
+        "article",
+        frozenset({"articles"}),
+        frozenset({"mentions", "attributions"}),
+        parse_article,
+    ),
     Stage("entities", 1, "collection", frozenset({"mentions"}), frozenset({"entities"}), entities),
     Stage(
         "embeddings", 1, "article", frozenset({"articles"}), frozenset({"embeddings"}), embeddings

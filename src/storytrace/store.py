@@ -22,6 +22,7 @@ from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
 from storytrace.records import (
     Article,
+    Attribution,
     DateMention,
     Diagnostic,
     Embedding,
@@ -83,12 +84,37 @@ MIGRATIONS: tuple[str, ...] = (
         article_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR NOT NULL, similarity DOUBLE
     );
     """,
+    # 5: attributions (who said what) per article
+    """
+    CREATE TABLE attributions (
+        id VARCHAR NOT NULL, article_id VARCHAR NOT NULL,
+        source_text VARCHAR, source_start INTEGER, source_end INTEGER,
+        cue_text VARCHAR, cue_start INTEGER, cue_end INTEGER,
+        content_text VARCHAR NOT NULL, content_start INTEGER NOT NULL,
+        content_end INTEGER NOT NULL, kind VARCHAR NOT NULL, speaker VARCHAR
+    );
+    """,
 )
 
-# Per-article products: the table each is stored in and how a record becomes a row.
-PRODUCT_TABLES: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
+# Per-article products: the table each is stored in, the record type that goes there (a
+# stage may produce several) and how a record becomes a row.
+PRODUCT_TABLES: dict[str, tuple[str, type, Callable[[Any], dict[str, Any]]]] = {
+    "attributions": (
+        "attributions",
+        Attribution,
+        lambda a: {
+            "id": a.id,
+            "article_id": a.article_id,
+            **_span_columns("source", a.source),
+            **_span_columns("cue", a.cue),
+            **_span_columns("content", a.content),
+            "kind": a.kind,
+            "speaker": a.speaker,
+        },
+    ),
     "date_mentions": (
         "date_mentions",
+        DateMention,
         lambda m: {
             "article_id": m.article_id,
             "text": m.span.text,
@@ -100,10 +126,12 @@ PRODUCT_TABLES: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     ),
     "embeddings": (
         "embeddings",
+        Embedding,
         lambda e: {"article_id": e.article_id, "vector": list(e.vector)},
     ),
     "mentions": (
         "mentions",
+        Mention,
         lambda m: {
             "article_id": m.article_id,
             "text": m.span.text,
@@ -250,11 +278,16 @@ class Store:
         ids = list(results)
         with self._transaction():
             for product in products:
-                table, to_row = PRODUCT_TABLES[product]
+                table, kind, to_row = PRODUCT_TABLES[product]
                 self._db.execute(
                     f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids]
                 )
-                rows = [to_row(record) for records in results.values() for record in records]
+                rows = [
+                    to_row(record)
+                    for records in results.values()
+                    for record in records
+                    if isinstance(record, kind)
+                ]
                 if rows:
                     self._insert(table, pa.Table.from_pylist(rows))
             name = stage.split("/", 1)[0]
@@ -326,6 +359,32 @@ class Store:
             Mention(aid, Span(text, start, end), label, local, tuple(roles or ()))
             for aid, text, start, end, label, local, roles in rows
         ]
+
+    def attributions(self) -> list[Attribution]:
+        rows = self._db.execute(
+            "SELECT id, article_id, source_text, source_start, source_end, cue_text, cue_start, "
+            "cue_end, content_text, content_start, content_end, kind, speaker "
+            "FROM attributions ORDER BY article_id, content_start, id"
+        ).fetchall()
+        return [
+            Attribution(
+                row[0],
+                row[1],
+                _span_from(row[2:5]),
+                _span_from(row[5:8]),
+                Span(row[8], row[9], row[10]),
+                row[11],
+                row[12],
+            )
+            for row in rows
+        ]
+
+    def entity_of_local_names(self) -> dict[tuple[str, str], str]:
+        """Canonical entity id by (article id, local name) of its mentions."""
+        rows = self._db.execute(
+            "SELECT article_id, local_name, entity_id FROM entity_members"
+        ).fetchall()
+        return {(aid, name): eid for aid, name, eid in rows}
 
     def entities(self) -> list[Entity]:
         rows = self._db.execute(
@@ -406,6 +465,7 @@ class Store:
             "date_mentions",
             "mentions",
             "entities",
+            "attributions",
         ):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0
@@ -439,3 +499,16 @@ def _article_from_row(row: tuple[Any, ...]) -> Article:
     fields = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
     fields["removed"] = tuple(fields["removed"] or ())
     return Article(**fields)
+
+
+def _span_columns(prefix: str, span: Span | None) -> dict[str, Any]:
+    return {
+        f"{prefix}_text": span.text if span else None,
+        f"{prefix}_start": span.start if span else None,
+        f"{prefix}_end": span.end if span else None,
+    }
+
+
+def _span_from(columns: tuple[Any, ...]) -> Span | None:
+    text, start, end = columns
+    return None if text is None else Span(text, start, end)

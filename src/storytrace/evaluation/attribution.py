@@ -77,9 +77,7 @@ def _parse_brat(annotation: str) -> tuple[GoldAttribution, ...]:
             arguments = dict(part.split(":", 1) for part in line.split("\t")[1].split())
             relations.append(arguments)
     return tuple(
-        GoldAttribution(
-            *(spans.get(arguments.get(role.capitalize(), ""), None) for role in ROLES)
-        )
+        GoldAttribution(*(spans.get(arguments.get(role.capitalize(), "")) for role in ROLES))
         for arguments in relations
     )
 
@@ -143,16 +141,8 @@ def _tally(
     tallies = {role: _Tally() for role in ROLES}
     for article, predicted in zip(articles, predictions, strict=True):
         for index, role in enumerate(ROLES):
-            gold = {
-                _trimmed(article.text, a[index])
-                for a in (dataclass_tuple(g) for g in article.attributions)
-                if a[index] is not None
-            }
-            said = {
-                _trimmed(article.text, a[index])
-                for a in (dataclass_tuple(p) for p in predicted)
-                if a[index] is not None
-            }
+            gold = _role_spans(article.text, article.attributions, index)
+            said = _role_spans(article.text, predicted, index)
             tally = tallies[role]
             tally.said += len(said)
             tally.gold += len(gold)
@@ -161,8 +151,14 @@ def _tally(
     return [metric for role in ROLES for metric in tallies[role].metrics(role)]
 
 
-def dataclass_tuple(item: GoldAttribution) -> tuple[Extent | None, Extent | None, Extent | None]:
-    return item.source, item.cue, item.content
+def _role_spans(text: str, attributions: Iterable[GoldAttribution], index: int) -> set[Extent]:
+    """The distinct spans of one role (0 source, 1 cue, 2 content), trimmed."""
+    spans = set()
+    for item in attributions:
+        extent = (item.source, item.cue, item.content)[index]
+        if extent is not None:
+            spans.add(_trimmed(text, extent))
+    return spans
 
 
 def predict(articles: Sequence[GoldArticle]) -> list[list[GoldAttribution]]:
