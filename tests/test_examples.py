@@ -205,3 +205,81 @@ def test_first_report_is_the_earliest_article(exported: dict[str, object]) -> No
     assert isinstance(stories, list)
     (leak,) = [s for s in stories if first["id"] in s["article_ids"]]
     assert leak["first_reported"] == {"article_id": first["id"], "date": "2025-03-03"}
+
+
+def _attributions_of(document: dict[str, object], file: str) -> list[dict[str, object]]:
+    article = _by_file(document)[file]
+    found = document["attributions"]
+    assert isinstance(found, list)
+    return [a for a in found if a["article_id"] == article["id"]]
+
+
+def _entity_names(document: dict[str, object], entity_id: object) -> set[str]:
+    entities = document["entities"]
+    assert isinstance(entities, list)
+    entity = next(e for e in entities if e["id"] == entity_id)
+    return {entity["name"], *entity["aliases"]}
+
+
+def _quoting(
+    document: dict[str, object], file: str, words: str, cue: str = ""
+) -> dict[str, object]:
+    """The attribution in `file` whose content holds `words` (and whose cue holds `cue`)."""
+    found = [
+        a
+        for a in _attributions_of(document, file)
+        if words in a["content"]["text"]  # type: ignore[index]
+        and cue in (a["cue"] or {"text": ""})["text"]  # type: ignore[index]
+    ]
+    assert found, f"no attribution in {file} quotes {words!r}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("file", "words", "cue", "kind"),
+    [
+        ("corpus/eastwatch-review-analysis.html", "“Lessaria will be next.”", "stated", "direct"),
+        ("corpus/meridian-herald-leak.html", "everything is already in place", "", "direct"),
+        # reported speech inside an "according to" attribution: both are found
+        (
+            "corpus/dravnia-today-denial.html",
+            "decision on Lessaria had already",
+            "said",
+            "indirect",
+        ),
+        ("corpus/verity-desk-factcheck.html", "a provocation and a deepfake", "called", "mixed"),
+    ],
+)
+def test_the_recording_and_the_denial_are_attributed_to_the_deputy(
+    exported: dict[str, object], file: str, words: str, cue: str, kind: str
+) -> None:
+    found = _quoting(exported, file, words, cue)
+    assert found["kind"] == kind
+    assert "Andrei Volkhonsky" in _entity_names(exported, found["speaker_entity_id"])
+
+
+@pytest.mark.parametrize(
+    ("file", "words", "speaker"),
+    [
+        # `"We regard these words …," he said.`: the pronoun resolves to the colonel
+        ("corpus/cpa-volkhonsky-recording.html", "We regard these words", "Kasimir Jorvath"),
+        ("corpus/cpa-volkhonsky-recording.html", '"entirely baseless"', "Irina Tolmach"),
+        # `“Volkhonsky is not a decision-maker …,” she said.`: not the deputy it names
+        ("corpus/meridian-herald-leak.html", "is not a decision-maker", "Solberg"),
+        ("corpus/lbs-defence-ministry-warning.html", "Words like these", "Kasimir Jorvath"),
+    ],
+)
+def test_other_speakers_come_out_right(
+    exported: dict[str, object], file: str, words: str, speaker: str
+) -> None:
+    found = _quoting(exported, file, words)
+    assert any(speaker in name for name in _entity_names(exported, found["speaker_entity_id"]))
+
+
+def test_the_quote_reopened_at_each_paragraph_is_one_quotation(
+    exported: dict[str, object],
+) -> None:
+    found = _quoting(exported, "corpus/frontier-ledger-transcript.html", "Look, I’ll tell you")
+    content = found["content"]["text"]  # type: ignore[index]
+    assert content.startswith("“Look") and content.endswith("talk about borders.”")
+    assert found["kind"] == "direct"

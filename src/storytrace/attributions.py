@@ -109,19 +109,44 @@ def find_attributions(
     """Attributions of a parsed article (`doc` is the spaCy Doc of `article text`)."""
     text: str = doc.text
     regions = quote_regions(text)
-    found = list(_framed(doc, regions))
+    found = _one_cue_per_quote(list(_framed(doc, regions)), regions)
     found += _speaker_labels(text, found)
     found += _standalone_quotes(text, regions, found)
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
     results: list[Attribution] = []
     seen: set[tuple[object, ...]] = set()
+    previous: str | None = None
     for item in found:
         key = (item.source, item.cue, item.content)
         if key in seen:
             continue
         seen.add(key)
-        results.append(_record(text, article_id, len(results), item, regions, mentions))
+        record = _record(text, article_id, len(results), item, regions, mentions, previous)
+        previous = record.speaker or previous
+        results.append(record)
     return tuple(results)
+
+
+def _one_cue_per_quote(found: list[_Found], regions: list[tuple[int, int]]) -> list[_Found]:
+    """A quotation is framed by one cue: of several verbs in its sentence that could claim
+    it ("posted", "called", "denied"), keep the one nearest to the quotation."""
+    quoted = set(regions)
+    best: dict[tuple[int, int], _Found] = {}
+    kept = []
+    for item in found:
+        starts_quote = any(r[0] == item.content[0] for r in quoted)
+        if not starts_quote or item.cue is None:
+            kept.append(item)
+            continue
+        rival = best.get(item.content)
+        if rival is None or _distance(item) < _distance(rival):
+            best[item.content] = item
+    return kept + list(best.values())
+
+
+def _distance(item: _Found) -> int:
+    cue = item.cue or item.content
+    return max(item.content[0] - cue[1], cue[0] - item.content[1], 0)
 
 
 def _framed(doc: Any, regions: list[tuple[int, int]]) -> Iterator[_Found]:
@@ -166,6 +191,8 @@ def _verb_cue(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> _Found | N
     content = _quoted_content(doc, verb, regions)
     if content is None:
         content = _clausal_content(verb, subject)
+        if content is not None:
+            content = _within_paragraph(doc.text, content, verb.idx)
     if content is None:
         return None
     content = _trim_chars(doc.text, content, regions)
@@ -207,7 +234,8 @@ def _source_extent(text: str, subject: Any) -> tuple[int, int]:
         lead = _DATELINE.match(text, start, subject.idx)
         if lead:
             start = lead.end()
-    return start, end
+    line_end = text.find("\n", subject.idx, end)
+    return start, end if line_end < 0 else line_end
 
 
 def _cue_span(doc: Any, verb: Any, content: tuple[int, int]) -> tuple[int, int]:
@@ -259,6 +287,10 @@ def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tupl
         if region[0] < last:
             continue
         between = text[last : region[0]]
+        reopened = between == "\n" and text[last - 1] not in _CLOSERS
+        if reopened:  # a long quote reopened at each paragraph, closed only at the end
+            last = region[1]
+            continue
         if "\n" in between or (between.strip() and not (last <= verb.idx < region[0])):
             break
         if region[0] > end + 3 and between.strip():
@@ -279,6 +311,16 @@ def _complement_extent(verb: Any) -> tuple[int, int] | None:
         return None
     tokens = [t for c in chosen for t in c.subtree]
     return _extent(tokens)
+
+
+def _within_paragraph(text: str, content: tuple[int, int], anchor: int) -> tuple[int, int] | None:
+    """Reported speech stays in the paragraph of its cue (a parse can run across a
+    headline and the line after it)."""
+    start = text.rfind("\n", 0, anchor) + 1
+    end = text.find("\n", anchor)
+    end = len(text) if end < 0 else end
+    clipped = (max(content[0], start), min(content[1], end))
+    return clipped if clipped[0] < clipped[1] else None
 
 
 def _trim_chars(
@@ -386,6 +428,7 @@ def _record(
     item: _Found,
     regions: list[tuple[int, int]],
     mentions: Sequence[Mention],
+    previous: str | None,
 ) -> Attribution:
     content = _span(text, item.content)
     source = _span(text, item.source) if item.source else None
@@ -397,7 +440,7 @@ def _record(
         cue=cue,
         content=content,
         kind=_kind(item.content, regions),
-        speaker=_speaker(text, source, mentions) if source else None,
+        speaker=_speaker(text, source, mentions, previous) if source else None,
     )
 
 
@@ -410,16 +453,26 @@ def _kind(content: tuple[int, int], regions: list[tuple[int, int]]) -> Attributi
     return "mixed"
 
 
-def _speaker(text: str, source: Span, mentions: Sequence[Mention]) -> str | None:
+def _speaker(
+    text: str, source: Span, mentions: Sequence[Mention], previous: str | None
+) -> str | None:
     """The full local name of the person or body the source span refers to."""
     named = [m for m in mentions if source.start <= m.span.start and m.span.end <= source.end]
     people = [m for m in named if m.label == "PERSON"]
-    if people or named:
-        return (people or named)[0].local_name
+    bodies = [m for m in named if m.label in ("ORG", "FAC")]
+    # "Kalvo says" names its speaker; "a senior Dravnian lawmaker" does not
+    whole = [m for m in named if 2 * (m.span.end - m.span.start) >= len(source.text.strip())]
+    if people or bodies or whole:
+        return (people or bodies or whole)[0].local_name
     word = source.text.strip().lower()
     earlier = [m for m in mentions if m.span.end <= source.start]
     if word in _PRONOUNS:
         wanted = _PRONOUNS[word]
+        if wanted == "PERSON" and previous is not None:
+            # news style: "X said …" then "…," he added.
+            labels = {m.local_name: m.label for m in earlier}
+            if labels.get(previous) == "PERSON":
+                return previous
         compatible = [
             m
             for m in earlier

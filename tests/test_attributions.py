@@ -1,0 +1,175 @@
+"""Attributions: quotes, reported speech and their speakers, on sentences we wrote."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from storytrace.attributions import find_attributions, quote_regions
+from storytrace.evaluation.attribution import GoldAttribution, _parse_brat, _tally
+from storytrace.models import spacy_pipeline
+from storytrace.records import Attribution, Mention, Span
+
+
+def attributions(text: str, mentions: tuple[Mention, ...] = ()) -> tuple[Attribution, ...]:
+    return find_attributions(spacy_pipeline()(text), "a1", mentions)
+
+
+def one(text: str, content: str) -> Attribution:
+    found = [a for a in attributions(text) if a.content.text == content]
+    assert found, [a.content.text for a in attributions(text)]
+    return found[0]
+
+
+def test_quote_before_its_frame() -> None:
+    found = one(
+        "“We will answer any provocation,” the colonel said on Tuesday.",
+        "“We will answer any provocation,”",
+    )
+    assert found.kind == "direct"
+    assert found.source is not None and found.source.text == "the colonel"
+    assert found.cue is not None and found.cue.text == "said"
+
+
+def test_quote_introduced_by_a_colon() -> None:
+    text = "Volkhonskyi purportedly stated: “Lessaria will be next.”"
+    found = one(text, "“Lessaria will be next.”")
+    assert found.cue is not None and "stated" in found.cue.text
+    assert found.source is not None and found.source.text == "Volkhonskyi"
+
+
+def test_quote_continued_after_the_frame() -> None:
+    text = "“It is a fake,” he said. “Nobody should believe it.”"
+    (found,) = [a for a in attributions(text) if a.kind == "direct"]
+    assert found.content.text == text  # the outer extent, frame included (PolNeAR's way)
+    assert found.source is not None and found.source.text == "he"
+
+
+def test_reported_speech_and_a_partial_quote() -> None:
+    text = 'The spokeswoman said reports of an attack were "entirely baseless".'
+    found = one(text, 'reports of an attack were "entirely baseless"')
+    assert found.kind == "mixed"
+    assert found.source is not None and found.source.text == "The spokeswoman"
+
+
+def test_indirect_speech_with_that() -> None:
+    text = "The minister denied that the army had been mobilised."
+    found = one(text, "that the army had been mobilised")
+    assert found.kind == "indirect"
+    assert found.cue is not None and found.cue.text == "denied"
+
+
+def test_according_to() -> None:
+    text = "According to the channel, the clip was recorded on 27 February."
+    found = one(text, "the clip was recorded on 27 February")
+    assert found.source is not None and found.source.text == "the channel"
+    assert found.cue is not None and found.cue.text == "According to"
+
+
+def test_a_quote_reopened_at_every_paragraph_is_one_content() -> None:
+    text = (
+        "The translation reads:\n“First paragraph of the quote.\n"
+        "“Second paragraph of the quote.\n“Last paragraph.”\nThe story goes on."
+    )
+    (found,) = [a for a in attributions(text) if a.kind == "direct"]
+    assert found.content.text.startswith("“First") and found.content.text.endswith("graph.”")
+
+
+def test_a_quote_alone_in_its_paragraph_takes_the_speaker_before_it() -> None:
+    text = (
+        "In the recording, the deputy states that the decision was taken long ago.\n"
+        "“Nobody is waiting for permission.”\n"
+    )
+    found = one(text, "“Nobody is waiting for permission.”")
+    assert found.source is not None and found.source.text == "the deputy"
+    assert found.cue is None
+
+
+def test_pronoun_speaker_resolves_to_the_person_quoted_before() -> None:
+    text = (
+        "Renata Solberg, a researcher, said the clip should be treated with caution.\n"
+        "“He is close to people who decide,” she said."
+    )
+    people = (
+        Mention("a1", Span("Renata Solberg", 0, 14), "PERSON", "Renata Solberg"),
+        Mention("a1", Span("He", text.index("He is"), text.index("He is") + 2), "PERSON", "Ivo"),
+    )
+    found = [a for a in attributions(text, people) if a.kind == "direct"]
+    assert [a.speaker for a in found] == ["Renata Solberg"]
+
+
+def test_the_ministry_resolves_to_the_named_ministry() -> None:
+    text = (
+        "Dravnia's Foreign Ministry issued a statement on Tuesday.\n"
+        "The ministry said the reports were false."
+    )
+    start = text.index("Foreign Ministry")
+    ministry = Mention(
+        "a1", Span("Foreign Ministry", start, start + 16), "ORG", "Dravnia's Foreign Ministry"
+    )
+    found = one(text, "the reports were false")
+    assert found.speaker is None
+    (resolved,) = [
+        a for a in attributions(text, (ministry,)) if a.content.text == "the reports were false"
+    ]
+    assert resolved.speaker == "Dravnia's Foreign Ministry"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "The ferry left at six and arrived at nine. Nobody was hurt.",
+        "“Quote one.” “Quote two.” “Quote three.”",
+        '“Curly and "straight" marks, mixed,” he said, "and one that never closes',
+        "He said: “this quote never closes\nand the next paragraph goes on.",
+    ],
+)
+def test_odd_quoting_gives_sensible_output(text: str) -> None:
+    for found in attributions(text):
+        for span in (found.source, found.cue, found.content):
+            if span is not None:
+                assert text[span.start : span.end] == span.text
+
+
+def test_one_unbalanced_mark_loses_no_other_quote() -> None:
+    text = "“Opening only, he said.\n“A closed one,” she said.\n“Another,” they said."
+    regions = quote_regions(text)
+    assert (text.index("“A closed"), text.index(" she")) in regions
+    assert len(regions) == 3
+
+
+def test_ten_thousand_quote_marks_take_bounded_time() -> None:
+    text = ('He said "' * 10_000)[:200_000]
+    started = time.process_time()
+    regions = quote_regions(text)
+    attributions(text[:5_000])
+    assert len(regions) > 1000
+    assert time.process_time() - started < 60  # a guard against quadratic blow-ups
+
+
+def test_the_scorer_counts_exact_and_overlapping_spans() -> None:
+    text = "The minister said the army had been mobilised."
+    gold = _parse_brat(
+        "T1\tSource 0 12\tThe minister\nT2\tCue 13 17\tsaid\n"
+        "T3\tContent 18 46\tthe army had been mobilised.\n"
+        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n"
+    )
+    from storytrace.evaluation.attribution import GoldArticle
+
+    article = GoldArticle("x", text, gold)
+    said = [GoldAttribution((4, 12), (13, 17), (18, 45))]
+    metrics = {m.name: m.value for m in _tally([article], [said])}
+    assert metrics["cue_exact_f1"] == 1.0
+    assert metrics["source_exact_f1"] == 0.0 and metrics["source_overlap_f1"] == 1.0
+    assert metrics["content_exact_f1"] == 0.0 and metrics["content_overlap_f1"] == 1.0
+
+
+def test_the_cue_lexicon_ships_with_the_package() -> None:
+    from storytrace.attributions import cue_forms
+
+    assert {"said", "told", "says"} <= cue_forms()
+    assert "the" not in cue_forms()
+    assert Path(__file__).parent.parent.joinpath("scripts", "train_attribution_cues.py").exists()
