@@ -3,9 +3,8 @@
 An attribution has a source (who), a cue (the words that attribute: "said", "according to",
 "told reporters") and a content (what). They are read off spaCy's dependency parse:
 
-- a cue is a verb that attributes (the cue lexicon, `attribution_cues.json`, counts how
-  often each verb form heads a cue in PolNeAR's training split; a form that heads a cue at
-  least half the time is a cue) or the phrase "according to";
+- a cue is a verb that attributes, as scored by a small logistic model over the parse
+  (`cue_model.py`, trained on PolNeAR's training split), or the phrase "according to";
 - the source is the cue's subject with its modifiers ("Morton Blackwell, the Republican
   National Committeeman from Virginia"), the subject of the clause a participle hangs
   from ("..., saying that"), or the object of "according to";
@@ -32,17 +31,14 @@ different people.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from storytrace.cue_model import cue_model
 from storytrace.records import Attribution, AttributionKind, Mention, Span
 
-CUE_PRECISION = 0.3  # a verb form that heads a cue at least this often in training is a cue
 _OPENERS = {"“": "”", "„": "“", "«": "»", "»": "«", '"': '"'}
 _CLOSERS = frozenset({"”", '"', "»", "«", "“"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -66,30 +62,25 @@ _ORG_NOUNS = re.compile(
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
-@cache
-def cue_forms() -> frozenset[str]:
-    """Lower-cased verb forms that attribute (mined from PolNeAR train, see the module doc)."""
-    text = resources.files("storytrace").joinpath("attribution_cues.json").read_text()
-    table: dict[str, list[int]] = json.loads(text)["forms"]
-    return frozenset(form for form, (cues, seen) in table.items() if cues / seen >= CUE_PRECISION)
-
-
 def quote_regions(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each quotation, marks included, paired within paragraphs."""
+    """(start, end) of each quotation, marks included, paired within paragraphs.
+
+    Two apostrophes (`''`, the style of some archives) count as one straight mark and a
+    double backtick as an opening one."""
+    marks = text.replace("''", '"\x00').replace("``", "“\x00")
     regions = []
-    for paragraph in _PARAGRAPH.finditer(text):
+    for paragraph in _PARAGRAPH.finditer(marks):
         opened_at, closer = -1, ""
         for offset, char in enumerate(paragraph.group()):
             position = paragraph.start() + offset
             if opened_at < 0:
                 if char in _OPENERS:
                     opened_at, closer = position, _OPENERS[char]
-            elif char == closer or (char in _CLOSERS and char != "“" and closer != '"'):
-                regions.append((opened_at, position + 1))
-                opened_at = -1
-            elif char == '"' and closer != '"':
-                # a straight mark closing a curly quote: typed by hand, common
-                regions.append((opened_at, position + 1))
+                continue
+            # a straight mark may close a curly quote: typed by hand, common
+            if char == closer or char == '"' or (char in _CLOSERS and char != "“"):
+                end = position + 2 if marks[position + 1 : position + 2] == "\x00" else position + 1
+                regions.append((opened_at, end))
                 opened_at = -1
         if opened_at >= 0 and paragraph.end() - opened_at > 1:
             regions.append((opened_at, paragraph.end()))
@@ -104,12 +95,15 @@ class _Found:
 
 
 def find_attributions(
-    doc: Any, article_id: str, mentions: Sequence[Mention] = ()
+    doc: Any, article_id: str, mentions: Sequence[Mention] = (), method: str = "model"
 ) -> tuple[Attribution, ...]:
-    """Attributions of a parsed article (`doc` is the spaCy Doc of `article text`)."""
+    """Attributions of a parsed article (`doc` is the spaCy Doc of the article's text).
+
+    `method` chooses how cue verbs are recognised: `model` (the trained cue model) or
+    `lexicon` (the verb forms that head a cue often enough in training)."""
     text: str = doc.text
     regions = quote_regions(text)
-    found = _one_cue_per_quote(list(_framed(doc, regions)), regions)
+    found = _one_cue_per_quote(list(_framed(doc, regions, method)), regions)
     found += _speaker_labels(text, found)
     found += _standalone_quotes(text, regions, found)
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
@@ -149,16 +143,12 @@ def _distance(item: _Found) -> int:
     return max(item.content[0] - cue[1], cue[0] - item.content[1], 0)
 
 
-def _framed(doc: Any, regions: list[tuple[int, int]]) -> Iterator[_Found]:
-    cues = cue_forms()
+def _framed(doc: Any, regions: list[tuple[int, int]], method: str) -> Iterator[_Found]:
+    model = cue_model()
     for token in doc:
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(doc)
-            and doc[token.i + 1].lower_ in ("to",)
-        ):
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             found = _according_to(doc, token)
-        elif token.lower_ in cues and token.pos_ in ("VERB", "AUX") and not _inside(token, regions):
+        elif not _inside(token, regions) and model.is_cue(doc, token, regions, method):
             found = _verb_cue(doc, token, regions)
         else:
             continue
@@ -281,8 +271,15 @@ def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tupl
         if inside and complement[0] > verb.idx:
             # reported speech that quotes (all or part of) what was said
             return _trim_chars(text, (complement[0], max(complement[1], inside[-1][1])), regions)
+    # a quotation before the verb belongs to it only if the frame follows it directly
+    # (`“A,” he said`), not a title earlier in the sentence (`On ABC's “GMA”, he said, “B”`)
+    frame_start = min(verb.left_edge.idx, verb.idx)
+    before = [r for r in own if r[1] <= verb.idx]
+    after = [r for r in own if r[0] > verb.idx]
+    if before and after and frame_start - before[-1][1] > 3:
+        own = after
     first, last = min(r[0] for r in own), max(r[1] for r in own)
-    # a quote continued after the frame: `“A,” he said. “B.”`, within the paragraph
+    # a quote continued after the frame: `“A,” he said. “B.”`, also in the next paragraph
     for region in regions:
         if region[0] < last:
             continue
@@ -291,7 +288,8 @@ def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tupl
         if reopened:  # a long quote reopened at each paragraph, closed only at the end
             last = region[1]
             continue
-        if "\n" in between or (between.strip() and not (last <= verb.idx < region[0])):
+        framed = last <= verb.idx < region[0] and between.count("\n") <= 1
+        if not framed and ("\n" in between or between.strip()):
             break
         if region[0] > end + 3 and between.strip():
             break

@@ -1,0 +1,90 @@
+"""Which words attribute speech: a small logistic model over the dependency parse.
+
+PolNeAR counts as a cue any word that attributes a statement, a belief or an intention to
+someone ("said", "told", "according to", "wants", "called for", "accused"), and whether a
+verb is a cue depends on its use ("said" almost always is; "showed" sometimes is). The
+model scores each verb of a parse from binary features of the verb and its neighbourhood:
+its form, tag and dependency label, its children's labels (a clausal complement, a
+subject), the entity type of its subject, the words either side, and whether a quotation
+sits in its sentence. The weights are fitted on PolNeAR's training split by
+`scripts/train_attribution_model.py` (about two minutes on two cores) and ship as
+`attribution_model.json` (a few hundred kB).
+
+The lexicon in the same file (how often each verb form heads a cue in training) is the
+rule-based fallback, chosen with the `attribution_cues` setting: `model` or `lexicon`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LEXICON_PRECISION = 0.3  # the fallback: a form that heads a cue at least this often is a cue
+MODEL_FILE = "attribution_model.json"
+CANDIDATE_TAGS = frozenset({"VERB", "AUX"})
+
+
+@dataclass(frozen=True, slots=True)
+class CueModel:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    forms: frozenset[str]  # the lexicon fallback
+
+    def probability(self, features: Sequence[str]) -> float:
+        score = self.bias + sum(self.weights.get(feature, 0.0) for feature in features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+    def is_cue(self, doc: Any, token: Any, regions: Sequence[tuple[int, int]], method: str) -> bool:
+        if token.pos_ not in CANDIDATE_TAGS:
+            return False
+        if method == "lexicon":
+            return bool(token.lower_ in self.forms)
+        return self.probability(cue_features(doc, token, regions)) >= self.threshold
+
+
+@cache
+def cue_model() -> CueModel:
+    data = json.loads(resources.files("storytrace").joinpath(MODEL_FILE).read_text())
+    forms = frozenset(
+        form
+        for form, (cues, seen) in data["forms"].items()
+        if seen and cues / seen >= LEXICON_PRECISION
+    )
+    return CueModel(data["weights"], data["bias"], data["threshold"], forms)
+
+
+def cue_features(doc: Any, token: Any, regions: Sequence[tuple[int, int]]) -> list[str]:
+    """Binary features of one verb (the names are the model's vocabulary: keep them stable)."""
+    word = token.lower_
+    children = {child.dep_ for child in token.children}
+    features = [
+        f"w={word}",
+        f"tag={token.tag_}",
+        f"dep={token.dep_}",
+        f"hdep={token.head.dep_}",
+        f"tag+dep={token.tag_}|{token.dep_}",
+        f"prev={doc[token.i - 1].lower_ if token.i > 0 else '<s>'}",
+        f"next={doc[token.i + 1].lower_ if token.i + 1 < len(doc) else '</s>'}",
+    ]
+    for label in sorted(children):
+        features += [f"kid={label}", f"w+kid={word}|{label}"]
+    subjects = [child for child in token.children if child.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        features.append(f"subj_ent={subjects[0].ent_type_ or subjects[0].pos_}")
+    if any(start < token.idx < end for start, end in regions):
+        features.append("inquote")
+    sentence = token.sent
+    quoted = any(
+        start < sentence.end_char and end > sentence.start_char and not start <= token.idx < end
+        for start, end in regions
+    )
+    if quoted:
+        features.append("sent_quote")
+    features.append(f"w+sq={word}{quoted}")
+    return features
