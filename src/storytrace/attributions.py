@@ -4,7 +4,7 @@ An attribution has a source (who), a cue (the words that attribute: "said", "acc
 "told reporters") and a content (what). They are read off spaCy's dependency parse:
 
 - a cue is a verb that attributes, as scored by a small logistic model over the parse
-  (`cue_model.py`, trained on PolNeAR's training split), or the phrase "according to";
+  (`attribution_model.py`, trained on PolNeAR's training split), or the phrase "according to";
 - the source is the cue's subject with its modifiers ("Morton Blackwell, the Republican
   National Committeeman from Virginia"), the subject of the clause a participle hangs
   from ("..., saying that"), or the object of "according to";
@@ -36,13 +36,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storytrace.cue_model import cue_model
+from storytrace.attribution_model import cue_model
 from storytrace.records import Attribution, AttributionKind, Mention, Span
 
 _OPENERS = {"“": "”", "„": "“", "«": "»", "»": "«", '"': '"'}
 _CLOSERS = frozenset({"”", '"', "»", "«", "“"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _COMPLEMENTS = ("ccomp", "xcomp", "dobj", "attr", "oprd")
+_ADVERBIAL = frozenset({"advcl", "npadvmod", "punct", "cc", "conj"})
 _LEFT_OF_CUE = frozenset({"aux", "auxpass", "neg", "advmod"})
 _PRONOUNS = {
     "he": "PERSON",
@@ -146,10 +147,14 @@ def _distance(item: _Found) -> int:
 def _framed(doc: Any, regions: list[tuple[int, int]], method: str) -> Iterator[_Found]:
     model = cue_model()
     for token in doc:
-        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
             found = _according_to(doc, token)
         elif not _inside(token, regions) and model.is_cue(doc, token, regions, method):
-            found = _verb_cue(doc, token, regions)
+            found = _verb_cue(doc, token, regions, method)
         else:
             continue
         if found is not None:
@@ -175,23 +180,78 @@ def _according_to(doc: Any, token: Any) -> _Found | None:
     return _Found(source, (token.idx, to.idx + len(to)), content)
 
 
-def _verb_cue(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> _Found | None:
+def _verb_cue(doc: Any, verb: Any, regions: list[tuple[int, int]], method: str) -> _Found | None:
     subject = _subject(verb)
     source = _source_extent(doc.text, subject) if subject is not None else None
-    content = _quoted_content(doc, verb, regions)
-    if content is None:
-        content = _clausal_content(verb, subject)
-        if content is not None:
-            content = _within_paragraph(doc.text, content, verb.idx)
-    if content is None:
+    candidates = content_candidates(doc, verb, regions)
+    if not candidates:
         return None
-    content = _trim_chars(doc.text, content, regions)
-    if content[1] <= content[0]:
+    if method == "model":
+        content = cue_model().best_content(doc, verb, candidates)
+    elif "rule" in candidates:
+        content = candidates["rule"]
+    else:
         return None
     cue = _cue_span(doc, verb, content)
     if source is not None and source[0] <= content[0] and content[1] <= source[1]:
         source = None  # a relative clause's antecedent is what was said, not who said it
     return _Found(source, cue, content)
+
+
+def content_candidates(
+    doc: Any, verb: Any, regions: list[tuple[int, int]]
+) -> dict[str, tuple[int, int]]:
+    """The spans that could be what `verb` attributes, by the shape that yields them.
+
+    `rule` is the hand-written choice (the lexicon path uses it); the trained model picks
+    among all of them (`attribution_model.py`)."""
+    text: str = doc.text
+    shapes: dict[str, tuple[int, int]] = {}
+    quoted = _quoted_content(doc, verb, regions)
+    clausal = _clausal_content(verb)
+    if quoted is not None:
+        shapes["quote"] = quoted
+    rule = quoted if quoted is not None else clausal
+    if rule is not None:
+        shapes["rule"] = rule
+    right = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("punct", "cc", "conj")]
+    for child in right:
+        shapes[f"child:{child.dep_}"] = _extent(child.subtree)
+        objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+        if child.dep_ == "prep" and objects:
+            shapes["pobj"] = _extent(objects[0].subtree)
+    if right:
+        shapes["all_right"] = _extent([t for c in right for t in c.subtree])
+        objects = [c for c in right if c.dep_ in ("dobj", "ccomp", "xcomp", "oprd", "attr")]
+        if objects:
+            rest = [c for c in right if c.i >= objects[0].i and c.dep_ not in _ADVERBIAL]
+            shapes["from_object"] = _extent([t for c in rest for t in c.subtree])
+            shapes["objects"] = _extent([t for c in objects for t in c.subtree])
+    for child in verb.children:
+        if child.dep_ == "xcomp":
+            marker = [t for t in child.subtree if t.dep_ == "aux" and t.head == child]
+            shapes["xcomp_bare"] = _extent([t for t in child.subtree if t not in marker])
+    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i != verb.i:
+        frame = {t.i for t in verb.subtree}
+        rest = [t for t in verb.head.subtree if t.i not in frame]
+        if rest:
+            shapes["around_frame"] = _extent(rest)
+    inverted = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i < verb.i]
+    if inverted:
+        shapes["inverted"] = _extent(inverted[0].subtree)
+    found = {}
+    for shape, extent in shapes.items():
+        if shape not in ("quote", "rule") or quoted is None:
+            clipped = _within_paragraph(text, extent, verb.idx)
+            if clipped is None:
+                continue
+            extent = clipped
+        trimmed = _trim_chars(text, extent, regions)
+        if trimmed[1] > trimmed[0] and not trimmed[0] <= verb.idx < trimmed[1]:
+            found[shape] = trimmed
+        elif trimmed[1] > trimmed[0] and shape in ("quote", "rule", "around_frame"):
+            found[shape] = trimmed  # the frame inside the quotation: `“A,” he said, “B”`
+    return found
 
 
 def _subject(verb: Any) -> Any | None:
@@ -275,9 +335,9 @@ def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tupl
     # (`“A,” he said`), not a title earlier in the sentence (`On ABC's “GMA”, he said, “B”`)
     frame_start = min(verb.left_edge.idx, verb.idx)
     before = [r for r in own if r[1] <= verb.idx]
-    after = [r for r in own if r[0] > verb.idx]
-    if before and after and frame_start - before[-1][1] > 3:
-        own = after
+    following = [r for r in own if r[0] > verb.idx]
+    if before and following and frame_start - before[-1][1] > 3:
+        own = following
     first, last = min(r[0] for r in own), max(r[1] for r in own)
     # a quote continued after the frame: `“A,” he said. “B.”`, also in the next paragraph
     for region in regions:
@@ -336,7 +396,7 @@ def _trim_chars(
     return start, end
 
 
-def _clausal_content(verb: Any, subject: Any | None) -> tuple[int, int] | None:
+def _clausal_content(verb: Any) -> tuple[int, int] | None:
     complement = _complement_extent(verb)
     if complement is not None:
         return complement

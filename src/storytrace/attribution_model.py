@@ -27,6 +27,7 @@ from typing import Any
 LEXICON_PRECISION = 0.3  # the fallback: a form that heads a cue at least this often is a cue
 MODEL_FILE = "attribution_model.json"
 CANDIDATE_TAGS = frozenset({"VERB", "AUX"})
+QUOTE_MARKS = frozenset("“”\"'‘’«»„")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,25 @@ class CueModel:
     bias: float
     threshold: float
     forms: frozenset[str]  # the lexicon fallback
+    content_weights: dict[str, float]
+
+    def best_content(
+        self, doc: Any, verb: Any, candidates: dict[str, tuple[int, int]]
+    ) -> tuple[int, int]:
+        """The candidate content the model scores highest (the rule's choice on a tie)."""
+        shapes_of: dict[tuple[int, int], list[str]] = {}
+        for shape, extent in candidates.items():
+            shapes_of.setdefault(extent, []).append(shape)
+        fallback = candidates.get("rule") or next(iter(candidates.values()))
+        best, best_score = fallback, -math.inf
+        for extent, shapes in shapes_of.items():
+            features = content_features(doc, verb, extent, shapes)
+            score = sum(self.content_weights.get(feature, 0.0) for feature in features)
+            if score > best_score + 1e-9 or (
+                abs(score - best_score) <= 1e-9 and extent == fallback
+            ):
+                best, best_score = extent, score
+        return best
 
     def probability(self, features: Sequence[str]) -> float:
         score = self.bias + sum(self.weights.get(feature, 0.0) for feature in features)
@@ -56,7 +76,9 @@ def cue_model() -> CueModel:
         for form, (cues, seen) in data["forms"].items()
         if seen and cues / seen >= LEXICON_PRECISION
     )
-    return CueModel(data["weights"], data["bias"], data["threshold"], forms)
+    return CueModel(
+        data["weights"], data["bias"], data["threshold"], forms, data.get("content_weights", {})
+    )
 
 
 def cue_features(doc: Any, token: Any, regions: Sequence[tuple[int, int]]) -> list[str]:
@@ -87,4 +109,30 @@ def cue_features(doc: Any, token: Any, regions: Sequence[tuple[int, int]]) -> li
     if quoted:
         features.append("sent_quote")
     features.append(f"w+sq={word}{quoted}")
+    return features
+
+
+def content_features(
+    doc: Any, verb: Any, extent: tuple[int, int], shapes: Sequence[str]
+) -> list[str]:
+    """Features of one candidate content of `verb` (the shapes that yield it, its edges)."""
+    text: str = doc.text
+    span = doc.char_span(extent[0], extent[1], alignment_mode="expand")
+    words = len(span) if span is not None else 0
+    size = next(f"len<{limit}" for limit in (2, 4, 8, 16, 32, 64, 10**9) if words < limit)
+    word = verb.lower_
+    features = [size, f"vdep={verb.dep_}"]
+    for shape in shapes:
+        features += [f"shape={shape}", f"shape+w={shape}|{word}", f"shape+vdep={shape}|{verb.dep_}"]
+    if span is not None and words:
+        first, last = span[0], span[-1]
+        features += [
+            f"first={first.dep_}|{first.tag_}",
+            f"firstw={first.lower_}",
+            f"last={last.tag_}",
+            f"shape+len={shapes[0]}|{size}",
+        ]
+    features.append(f"opens_quote={text[extent[0]] in QUOTE_MARKS}")
+    features.append(f"closes_quote={text[extent[1] - 1] in QUOTE_MARKS}")
+    features.append(f"after_verb={extent[0] > verb.idx}")
     return features
