@@ -121,7 +121,7 @@ def content_features(
     words = len(span) if span is not None else 0
     size = next(f"len<{limit}" for limit in (2, 4, 8, 16, 32, 64, 10**9) if words < limit)
     word = verb.lower_
-    features = [size, f"vdep={verb.dep_}"]
+    features = [size, f"vdep={verb.dep_}", f"shapes={'+'.join(sorted(shapes))}"]
     for shape in shapes:
         features += [f"shape={shape}", f"shape+w={shape}|{word}", f"shape+vdep={shape}|{verb.dep_}"]
     if span is not None and words:
@@ -131,6 +131,10 @@ def content_features(
             f"firstw={first.lower_}",
             f"last={last.tag_}",
             f"shape+len={shapes[0]}|{size}",
+            f"w+first={word}|{first.dep_}",
+            f"vdep+first={verb.dep_}|{first.dep_}",
+            f"before={doc[first.i - 1].lower_ if first.i else '<s>'}",
+            f"after={doc[last.i + 1].lower_ if last.i + 1 < len(doc) else '</s>'}",
         ]
     features.append(f"opens_quote={text[extent[0]] in QUOTE_MARKS}")
     features.append(f"closes_quote={text[extent[1] - 1] in QUOTE_MARKS}")

@@ -231,6 +231,26 @@ def content_candidates(
         if child.dep_ == "xcomp":
             marker = [t for t in child.subtree if t.dep_ == "aux" and t.head == child]
             shapes["xcomp_bare"] = _extent([t for t in child.subtree if t not in marker])
+    by_label = {c.dep_: c for c in right}
+    if "dobj" in by_label:
+        # `attacked her opponent as a fraud`, `called him a liar`
+        tail = [c for c in right if c.i > by_label["dobj"].i and c.dep_ in ("prep", "oprd")]
+        if tail:
+            shapes["object_as"] = _extent([*by_label["dobj"].subtree, *tail[0].subtree])
+    if "prep" in by_label and "xcomp" in by_label:
+        # `called on Trump to stop`: the preposition's object and the clause
+        objects = [g for g in by_label["prep"].children if g.dep_ == "pobj"]
+        if objects:
+            shapes["pobj_clause"] = _extent([*objects[0].subtree, *by_label["xcomp"].subtree])
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        # `Trump is supported by few papers`: the passive subject is what is attributed
+        subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if subjects:
+            shapes["passive_subject"] = _extent(subjects[0].subtree)
+    sentence = verb.sent
+    after_verb = [t for t in sentence if t.i > verb.i]
+    if after_verb:
+        shapes["sentence_rest"] = _extent(after_verb)
     if verb.dep_ in ("parataxis", "ccomp") and verb.head.i != verb.i:
         frame = {t.i for t in verb.subtree}
         rest = [t for t in verb.head.subtree if t.i not in frame]
