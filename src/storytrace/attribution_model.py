@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -68,6 +69,25 @@ class CueModel:
         return self.probability(cue_features(doc, token, regions)) >= self.threshold
 
 
+def doc_text(doc: Any) -> str:
+    """`doc.text`, kept in the doc: spaCy rebuilds it from every token on each access."""
+    text: str | None = doc.user_data.get("storytrace.text")
+    if text is None:
+        text = doc.user_data["storytrace.text"] = doc.text
+    return text
+
+
+def sentence_of(token: Any) -> Any:
+    """`token.sent` from an index kept in the doc (spaCy searches for it on each access)."""
+    doc = token.doc
+    index = doc.user_data.get("storytrace.sentences")
+    if index is None:
+        sentences = list(doc.sents)
+        index = doc.user_data["storytrace.sentences"] = ([s.start for s in sentences], sentences)
+    starts, sentences = index
+    return sentences[bisect_right(starts, token.i) - 1]
+
+
 @cache
 def cue_model() -> CueModel:
     data = json.loads(resources.files("storytrace").joinpath(MODEL_FILE).read_text())
@@ -101,7 +121,7 @@ def cue_features(doc: Any, token: Any, regions: Sequence[tuple[int, int]]) -> li
         features.append(f"subj_ent={subjects[0].ent_type_ or subjects[0].pos_}")
     if any(start < token.idx < end for start, end in regions):
         features.append("inquote")
-    sentence = token.sent
+    sentence = sentence_of(token)
     quoted = any(
         start < sentence.end_char and end > sentence.start_char and not start <= token.idx < end
         for start, end in regions
@@ -116,7 +136,7 @@ def content_features(
     doc: Any, verb: Any, extent: tuple[int, int], shapes: Sequence[str]
 ) -> list[str]:
     """Features of one candidate content of `verb` (the shapes that yield it, its edges)."""
-    text: str = doc.text
+    text = doc_text(doc)
     span = doc.char_span(extent[0], extent[1], alignment_mode="expand")
     words = len(span) if span is not None else 0
     size = next(f"len<{limit}" for limit in (2, 4, 8, 16, 32, 64, 10**9) if words < limit)

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storytrace.attribution_model import cue_model
+from storytrace.attribution_model import cue_model, doc_text, sentence_of
 from storytrace.records import Attribution, AttributionKind, Mention, Span
 
 _OPENERS = {"“": "”", "„": "“", "«": "»", "»": "«", '"': '"'}
@@ -102,7 +102,7 @@ def find_attributions(
 
     `method` chooses how cue verbs are recognised: `model` (the trained cue model) or
     `lexicon` (the verb forms that head a cue often enough in training)."""
-    text: str = doc.text
+    text = doc_text(doc)
     regions = quote_regions(text)
     found = _one_cue_per_quote(list(_framed(doc, regions, method)), regions)
     found += _speaker_labels(text, found)
@@ -168,7 +168,7 @@ def _according_to(doc: Any, token: Any) -> _Found | None:
         return None
     source = _extent(objects[0].subtree)
     head = token.head if token.head != token else None
-    sentence = token.sent
+    sentence = sentence_of(token)
     # the content is the rest of the sentence: the clause the phrase modifies
     skip = set(range(token.i, objects[0].right_edge.i + 1))
     rest = [t for t in sentence if t.i not in skip]
@@ -182,7 +182,7 @@ def _according_to(doc: Any, token: Any) -> _Found | None:
 
 def _verb_cue(doc: Any, verb: Any, regions: list[tuple[int, int]], method: str) -> _Found | None:
     subject = _subject(verb)
-    source = _source_extent(doc.text, subject) if subject is not None else None
+    source = _source_extent(doc_text(doc), subject) if subject is not None else None
     candidates = content_candidates(doc, verb, regions)
     if not candidates:
         return None
@@ -205,7 +205,7 @@ def content_candidates(
 
     `rule` is the hand-written choice (the lexicon path uses it); the trained model picks
     among all of them (`attribution_model.py`)."""
-    text: str = doc.text
+    text = doc_text(doc)
     shapes: dict[str, tuple[int, int]] = {}
     quoted = _quoted_content(doc, verb, regions)
     clausal = _clausal_content(verb)
@@ -247,7 +247,7 @@ def content_candidates(
         subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
         if subjects:
             shapes["passive_subject"] = _extent(subjects[0].subtree)
-    sentence = verb.sent
+    sentence = sentence_of(verb)
     after_verb = [t for t in sentence if t.i > verb.i]
     if after_verb:
         shapes["sentence_rest"] = _extent(after_verb)
@@ -334,8 +334,8 @@ def _cue_span(doc: Any, verb: Any, content: tuple[int, int]) -> tuple[int, int]:
 
 def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The quotation the cue's sentence frames, continued by quotes right after it."""
-    text: str = doc.text
-    sentence = verb.sent
+    text = doc_text(doc)
+    sentence = sentence_of(verb)
     start, end = sentence.start_char, sentence.end_char
     own = [r for r in regions if r[0] < end and r[1] > start and not _contains(r, verb.idx)]
     if not own:

@@ -70,7 +70,7 @@ def _settings_options(function: Callable[..., Any]) -> Callable[..., Any]:
         function = click.option(
             f"--{setting.name.replace('_', '-')}",
             setting.name,
-            type=type(setting.default),
+            type=click.Choice(setting.choices) if setting.choices else type(setting.default),
             default=None,
             help=f"{setting.help} [default: {setting.default}]",
         )(function)

@@ -18,4 +18,4 @@ def parse_article(article: Article, settings: Settings) -> tuple[Mention | Attri
         return ()
     doc = parse(article)
     found = mentions_in(doc, article)
-    return found + find_attributions(doc, article.id, found)
+    return found + find_attributions(doc, article.id, found, settings.attribution_cues)

@@ -18,6 +18,7 @@ class Setting:
     name: str
     default: Any
     help: str
+    choices: tuple[str, ...] = ()
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -34,6 +35,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_concurrency", 4, "URLs fetched at the same time (each host one at a time)."),
     Setting("fetch_cache_dir", ".storytrace-cache", "Fetched pages are kept here; '' for none."),
     Setting("respect_robots", True, "Obey robots.txt when fetching."),
+    Setting(
+        "attribution_cues",
+        "model",
+        "How cue words of attributions are recognised: model (trained on PolNeAR) or "
+        "lexicon (the rule-based fallback).",
+        ("model", "lexicon"),
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -52,6 +60,7 @@ class Settings:
     fetch_concurrency: int = _BY_NAME["fetch_concurrency"].default
     fetch_cache_dir: str = _BY_NAME["fetch_cache_dir"].default
     respect_robots: bool = _BY_NAME["respect_robots"].default
+    attribution_cues: str = _BY_NAME["attribution_cues"].default
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:
@@ -74,6 +83,9 @@ class Settings:
                 resolved[name] = kind(value)
             except (TypeError, ValueError) as error:
                 raise UsageError(f"setting {name}: {value!r} is not a {kind.__name__}") from error
+            choices = _BY_NAME[name].choices
+            if choices and resolved[name] not in choices:
+                raise UsageError(f"setting {name}: {value!r} is not one of {', '.join(choices)}")
         return cls(**resolved)
 
     def effective_workers(self) -> int:
