@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from storytrace.attribution_model import cue_model
 from storytrace.attributions import find_attributions, quote_regions
+from storytrace.errors import UsageError
 from storytrace.evaluation.attribution import GoldAttribution, _parse_brat, _tally
 from storytrace.models import spacy_pipeline
 from storytrace.records import Attribution, Mention, Span
+from storytrace.settings import Settings
 
 
 def attributions(text: str, mentions: tuple[Mention, ...] = ()) -> tuple[Attribution, ...]:
@@ -167,9 +170,23 @@ def test_the_scorer_counts_exact_and_overlapping_spans() -> None:
     assert metrics["content_exact_f1"] == 0.0 and metrics["content_overlap_f1"] == 1.0
 
 
-def test_the_cue_lexicon_ships_with_the_package() -> None:
-    from storytrace.attributions import cue_forms
+def test_the_trained_model_and_its_fallback_ship_with_the_package() -> None:
+    model = cue_model()
+    assert {"said", "told", "says"} <= model.forms
+    assert "the" not in model.forms
+    assert model.weights and model.content_weights
+    assert Path(__file__).parent.parent.joinpath("scripts", "train_attribution_model.py").exists()
 
-    assert {"said", "told", "says"} <= cue_forms()
-    assert "the" not in cue_forms()
-    assert Path(__file__).parent.parent.joinpath("scripts", "train_attribution_cues.py").exists()
+
+@pytest.mark.parametrize("method", ["model", "lexicon"])
+def test_both_cue_methods_find_a_plain_quote(method: str) -> None:
+    text = "“The border is not up for discussion,” the minister told reporters."
+    doc = spacy_pipeline()(text)
+    (found,) = find_attributions(doc, "a1", method=method)
+    assert found.cue is not None and found.cue.text == "told"
+    assert found.content.text == "“The border is not up for discussion,”"
+
+
+def test_an_unknown_cue_method_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="attribution_cues"):
+        Settings.from_mapping({"attribution_cues": "guess"})
