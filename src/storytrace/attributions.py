@@ -61,6 +61,7 @@ _ORG_NOUNS = re.compile(
     re.IGNORECASE,
 )
 _PARAGRAPH = re.compile(r"[^\n]+")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
@@ -371,6 +372,11 @@ def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tupl
         framed = last <= verb.idx < region[0] and between.count("\n") <= 1
         if not framed and ("\n" in between or between.strip()):
             break
+        other_words = _WORDS.findall(text, last, verb.idx) + _WORDS.findall(
+            text, verb.idx + len(verb), region[0]
+        )
+        if any(word.lower() in cue_model().speech_forms for word in other_words):
+            break  # `“A,” Trump said, adding later, “B”`: B has its own cue
         if region[0] > end + 3 and between.strip():
             break
         after = text[region[1] : region[1] + 3].lstrip(" ")
