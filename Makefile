@@ -26,8 +26,8 @@ demo: install
 test: install lint typecheck pytest
 
 lint: install
-	$(BIN)/ruff check src tests $(wildcard bench)
-	$(BIN)/ruff format --check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests $(wildcard bench) $(wildcard scripts)
+	$(BIN)/ruff format --check src tests $(wildcard bench) $(wildcard scripts)
 
 typecheck: install
 	$(BIN)/mypy
