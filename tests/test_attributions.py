@@ -71,6 +71,28 @@ def test_according_to() -> None:
     assert found.cue is not None and found.cue.text == "According to"
 
 
+def test_purported_speech_and_unnamed_sources() -> None:
+    purported = one(
+        "Volkhonskyi is purported to say in the clip that Lessaria will be next.",
+        "that Lessaria will be next",
+    )
+    assert purported.source is not None and purported.source.text == "Volkhonskyi"
+    reported = one(
+        "It is reported that the deputy was at a private dinner.",
+        "that the deputy was at a private dinner",
+    )
+    assert reported.source is None  # "it" names no one
+    sources = one("Sources said the army had been put on alert.", "the army had been put on alert")
+    assert sources.source is not None and sources.source.text == "Sources"
+
+
+def test_a_nested_quote_stays_inside_its_quotation() -> None:
+    found = one(
+        "“He told me ‘never again’ and left,” she said.", "“He told me ‘never again’ and left,”"
+    )
+    assert found.kind == "direct"
+
+
 def test_a_quote_reopened_at_every_paragraph_is_one_content() -> None:
     text = (
         "The translation reads:\n“First paragraph of the quote.\n"

@@ -280,6 +280,8 @@ def _subject(verb: Any) -> Any | None:
     current = verb
     for _ in range(3):
         for child in current.children:
+            if child.dep_ == "nsubjpass" and child.lower_ == "it":
+                return None  # `it is reported that …`: an unnamed source
             if child.dep_ in _SUBJECTS:
                 return child
             if child.dep_ == "agent":
