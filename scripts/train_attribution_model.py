@@ -1,10 +1,10 @@
-"""Fit the attribution models (cue and content) on PolNeAR's training split.
+"""Fit the attribution models (cue words; source, cue and content spans) on PolNeAR train.
 
 Parses every article of `../shared/data/attribution/polnear/train` with the pipeline's
-spaCy model, labels each verb by whether it heads a gold cue and each candidate content of
-a gold cue by whether it is the gold content, fits two logistic regressions (scikit-learn)
-over the features of `storytrace.attribution_model`, and writes the weights with the
-lexicon fallback (cue and occurrence counts per verb form) to
+spaCy model, labels each verb by whether it heads a gold cue, and each candidate source,
+cue and content span of a gold cue by whether it is the gold span; fits logistic
+regressions (scikit-learn) over the features of `storytrace.attribution_model`; and writes
+the weights with the lexicon fallback (cue and occurrence counts per verb form) to
 `src/storytrace/attribution_model.json`. Only the training split is read: the scorer
 (`storytrace eval attribution`) uses the dev split.
 
@@ -26,10 +26,15 @@ from sklearn.linear_model import LogisticRegression
 from storytrace.attribution_model import (
     CANDIDATE_TAGS,
     MODEL_FILE,
-    content_features,
     cue_features,
+    span_features,
 )
-from storytrace.attributions import content_candidates, quote_regions
+from storytrace.attributions import (
+    content_candidates,
+    cue_candidates,
+    quote_regions,
+    source_candidates,
+)
 from storytrace.evaluation.attribution import _trimmed, load_split
 from storytrace.models import spacy_pipeline
 
@@ -46,8 +51,8 @@ def main() -> None:
     articles = load_split(Path(args.data), "train")
     rows: list[list[str]] = []
     labels: list[int] = []
-    content_rows: list[list[str]] = []
-    content_labels: list[int] = []
+    span_rows: dict[str, list[list[str]]] = {"source": [], "cue": [], "content": []}
+    span_labels: dict[str, list[int]] = {"source": [], "cue": [], "content": []}
     heads: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for article, doc in zip(articles, spacy_pipeline().pipe(a.text for a in articles), strict=True):
@@ -59,16 +64,26 @@ def main() -> None:
         regions = quote_regions(doc.text)
         for gold in article.attributions:
             span = doc.char_span(*gold.cue, alignment_mode="expand") if gold.cue else None
-            if span is None or gold.content is None:
+            if span is None or gold.content is None or gold.cue is None:
                 continue
-            candidates = content_candidates(doc, span.root, regions)
-            wanted = _trimmed(article.text, gold.content)
-            shapes_of: dict[tuple[int, int], list[str]] = {}
-            for shape, extent in candidates.items():
-                shapes_of.setdefault(extent, []).append(shape)
-            for extent, shapes in shapes_of.items():
-                content_rows.append(content_features(doc, span.root, extent, shapes))
-                content_labels.append(int(extent == wanted))
+            verb = span.root
+            content = _trimmed(article.text, gold.content)
+            choices = {
+                "content": (content_candidates(doc, verb, regions), content),
+                "cue": (cue_candidates(doc, verb, content), _trimmed(article.text, gold.cue)),
+            }
+            if gold.source is not None:
+                wanted = _trimmed(article.text, gold.source)
+                choices["source"] = (source_candidates(doc, verb), wanted)
+            for role, (candidates, wanted) in choices.items():
+                shapes_of: dict[tuple[int, int], list[str]] = {}
+                for shape, extent in candidates.items():
+                    shapes_of.setdefault(_trimmed(article.text, extent), []).append(shape)
+                if wanted not in shapes_of:
+                    continue  # no candidate is right: nothing to learn about choosing
+                for extent, shapes in shapes_of.items():
+                    span_rows[role].append(span_features(doc, verb, extent, shapes))
+                    span_labels[role].append(int(extent == wanted))
         for token in doc:
             if token.pos_ not in CANDIDATE_TAGS:
                 continue
@@ -78,7 +93,10 @@ def main() -> None:
             rows.append(cue_features(doc, token, regions))
             labels.append(int(is_head))
     bias, weights = _fit(rows, labels)
-    _, content_weights = _fit(content_rows, content_labels)
+    span_weights = {
+        role: dict(sorted(_fit(rows, span_labels[role])[1].items()))
+        for role, rows in span_rows.items()
+    }
     forms = {form: [heads[form], seen[form]] for form in sorted(heads) if heads[form] >= 3}
     document = {
         "source": "PolNeAR train split: logistic cue model and verb-form counts "
@@ -87,12 +105,10 @@ def main() -> None:
         "threshold": THRESHOLD,
         "weights": dict(sorted(weights.items())),
         "forms": forms,
-        "content_weights": dict(sorted(content_weights.items())),
+        "span_weights": span_weights,
     }
     OUTPUT.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(
-        f"{len(weights)} weights, {len(forms)} lexicon forms from {len(labels)} verbs -> {OUTPUT}"
-    )
+    print(f"{len(weights)} cue weights, {len(forms)} lexicon forms -> {OUTPUT}")
 
 
 def _fit(rows: list[list[str]], labels: list[int]) -> tuple[float, dict[str, float]]:

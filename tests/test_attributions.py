@@ -196,7 +196,7 @@ def test_the_trained_model_and_its_fallback_ship_with_the_package() -> None:
     model = cue_model()
     assert {"said", "told", "says"} <= model.forms
     assert "the" not in model.forms
-    assert model.weights and model.content_weights
+    assert model.weights and set(model.span_weights) == {"source", "cue", "content"}
     assert Path(__file__).parent.parent.joinpath("scripts", "train_attribution_model.py").exists()
 
 

@@ -38,21 +38,23 @@ class CueModel:
     bias: float
     threshold: float
     forms: frozenset[str]  # the lexicon fallback
-    content_weights: dict[str, float]
+    span_weights: dict[str, dict[str, float]]  # by role: source, cue, content
     speech_forms: frozenset[str]  # forms that head a cue most of the time
 
-    def best_content(
-        self, doc: Any, verb: Any, candidates: dict[str, tuple[int, int]]
+    def best_span(
+        self, role: str, doc: Any, verb: Any, candidates: dict[str, tuple[int, int]]
     ) -> tuple[int, int]:
-        """The candidate content the model scores highest (the rule's choice on a tie)."""
+        """The candidate span for `role` (source, cue, content) the model scores highest;
+        the rule's choice (the `rule` shape) wins a tie."""
         shapes_of: dict[tuple[int, int], list[str]] = {}
         for shape, extent in candidates.items():
             shapes_of.setdefault(extent, []).append(shape)
         fallback = candidates.get("rule") or next(iter(candidates.values()))
+        weights = self.span_weights.get(role, {})
         best, best_score = fallback, -math.inf
         for extent, shapes in shapes_of.items():
-            features = content_features(doc, verb, extent, shapes)
-            score = sum(self.content_weights.get(feature, 0.0) for feature in features)
+            features = span_features(doc, verb, extent, shapes)
+            score = sum(weights.get(feature, 0.0) for feature in features)
             if score > best_score + 1e-9 or (
                 abs(score - best_score) <= 1e-9 and extent == fallback
             ):
@@ -116,7 +118,7 @@ def cue_model() -> CueModel:
         data["bias"],
         data["threshold"],
         forms,
-        data.get("content_weights", {}),
+        data.get("span_weights", {}),
         speech,
     )
 
@@ -167,10 +169,8 @@ def cue_features(doc: Any, token: Any, regions: Sequence[tuple[int, int]]) -> li
     return features
 
 
-def content_features(
-    doc: Any, verb: Any, extent: tuple[int, int], shapes: Sequence[str]
-) -> list[str]:
-    """Features of one candidate content of `verb` (the shapes that yield it, its edges)."""
+def span_features(doc: Any, verb: Any, extent: tuple[int, int], shapes: Sequence[str]) -> list[str]:
+    """Features of one candidate span of `verb` (the shapes that yield it, its edges)."""
     text = doc_text(doc)
     span = doc.char_span(extent[0], extent[1], alignment_mode="expand")
     words = len(span) if span is not None else 0

@@ -182,21 +182,63 @@ def _according_to(doc: Any, token: Any) -> _Found | None:
 
 
 def _verb_cue(doc: Any, verb: Any, regions: list[tuple[int, int]], method: str) -> _Found | None:
-    subject = _subject(verb)
-    source = _source_extent(doc_text(doc), subject) if subject is not None else None
     candidates = content_candidates(doc, verb, regions)
     if not candidates:
         return None
+    model = cue_model()
     if method == "model":
-        content = cue_model().best_content(doc, verb, candidates)
+        content = model.best_span("content", doc, verb, candidates)
     elif "rule" in candidates:
         content = candidates["rule"]
     else:
         return None
-    cue = _cue_span(doc, verb, content)
+    cues = cue_candidates(doc, verb, content)
+    cue = model.best_span("cue", doc, verb, cues) if method == "model" else cues["rule"]
+    sources = source_candidates(doc, verb)
+    source = None
+    if sources:
+        source = model.best_span("source", doc, verb, sources) if method == "model" else None
+        source = source or sources["rule"]
     if source is not None and source[0] <= content[0] and content[1] <= source[1]:
         source = None  # a relative clause's antecedent is what was said, not who said it
     return _Found(source, cue, content)
+
+
+def source_candidates(doc: Any, verb: Any) -> dict[str, tuple[int, int]]:
+    """The spans that could name who speaks, by shape; `rule` is the subject's subtree."""
+    subject = _subject(verb)
+    if subject is None:
+        return {}
+    text = doc_text(doc)
+    found = {"rule": _source_extent(text, subject, subject.subtree)}
+    trimmed = [t for t in subject.subtree]
+    while len(trimmed) > 1 and trimmed[-1].is_punct:
+        trimmed.pop()
+    found["no_trailing_punct"] = _source_extent(text, subject, trimmed)
+    for label in ("relcl", "acl", "appos", "prep"):
+        cut = [c for c in subject.children if c.dep_ == label and c.i > subject.i]
+        if cut:
+            kept = [t for t in subject.subtree if t.i < cut[0].left_edge.i]
+            while len(kept) > 1 and kept[-1].is_punct:
+                kept.pop()
+            found[f"before_{label}"] = _source_extent(text, subject, kept)
+    head_only = [t for t in subject.subtree if t.i <= subject.i]
+    found["up_to_head"] = _source_extent(text, subject, head_only)
+    return found
+
+
+def cue_candidates(doc: Any, verb: Any, content: tuple[int, int]) -> dict[str, tuple[int, int]]:
+    """The spans that could be the cue, by shape; `rule` is `_cue_span`'s choice."""
+    found = {"rule": _cue_span(doc, verb, content), "verb": (verb.idx, verb.idx + len(verb))}
+    first = verb.i
+    while first > 0 and doc[first - 1].head == verb and doc[first - 1].dep_ in _LEFT_OF_CUE:
+        first -= 1
+    if first < verb.i:
+        found["with_left"] = (doc[first].idx, verb.idx + len(verb))
+    following = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if following is not None and following.head == verb and following.idx < content[0]:
+        found[f"with_{following.dep_}"] = (doc[first].idx, following.idx + len(following))
+    return found
 
 
 def content_candidates(
@@ -300,9 +342,9 @@ def _subject(verb: Any) -> Any | None:
 _DATELINE = re.compile(r".*(?:\n|\)\s*[—–-]\s+)", re.DOTALL)
 
 
-def _source_extent(text: str, subject: Any) -> tuple[int, int]:
-    """The subject with its modifiers, without a dateline or a line before it."""
-    start, end = _extent(subject.subtree)
+def _source_extent(text: str, subject: Any, tokens: Iterable[Any]) -> tuple[int, int]:
+    """The subject's `tokens`, without a dateline or a line before the subject."""
+    start, end = _extent(tokens)
     if subject.idx > start:
         lead = _DATELINE.match(text, start, subject.idx)
         if lead:
