@@ -186,7 +186,11 @@ def _verb_cue(doc: Any, verb: Any, regions: list[tuple[int, int]], method: str) 
     if not candidates:
         return None
     model = cue_model()
-    if method == "model":
+    quote = candidates.get("quote")
+    verb_end = verb.idx + len(verb)
+    if quote is not None and verb_end <= quote[0] <= verb_end + 3:
+        content = quote  # `saying “…”`, `said: “…”`: the verb opens the quotation
+    elif method == "model":
         content = model.best_span("content", doc, verb, candidates)
     elif "rule" in candidates:
         content = candidates["rule"]
