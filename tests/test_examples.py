@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -283,3 +284,27 @@ def test_the_quote_reopened_at_each_paragraph_is_one_quotation(
     content = found["content"]["text"]  # type: ignore[index]
     assert content.startswith("“Look") and content.endswith("talk about borders.”")
     assert found["kind"] == "direct"
+
+
+def test_a_second_run_adds_articles_to_the_stories_of_the_first(
+    tmp_path: Path, exported: dict[str, object]
+) -> None:
+    """Half the corpus, then all of it into the same store: the stories come out as one
+    run over everything gives them (the second run links incrementally)."""
+    db, report = tmp_path / "grown.duckdb", tmp_path / "grown.json"
+    files = sorted(p for p in (EXAMPLES / "corpus").iterdir() if p.is_file())
+    first = [str(p) for p in files[: len(files) // 2]]
+    assert CliRunner().invoke(cli, ["run", *first, "--db", str(db), "--quiet"]).exit_code == 0
+    result = CliRunner().invoke(
+        cli, ["run", str(EXAMPLES), "--db", str(db), "--report", str(report), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    grown = json.loads(report.read_text(encoding="utf-8"))
+
+    def groups(document: dict[str, object]) -> set[frozenset[str]]:
+        by_id = {a["id"]: a["source"] for a in document["articles"]}  # type: ignore[attr-defined]
+        stories = document["stories"]
+        assert isinstance(stories, list)
+        return {frozenset(by_id[a] for a in s["article_ids"]) for s in stories}
+
+    assert groups(grown) == groups(exported)

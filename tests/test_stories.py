@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
+import json
 
-from storytrace.evaluation.stories import clustering_metrics
+import numpy as np
+import pytest
+
+from storytrace.evaluation.stories import clustering_metrics, incremental_labels
 from storytrace.near_copies import near_copies
 from storytrace.records import Article
-from storytrace.stories import cluster
+from storytrace.stories import cluster, story_text
+from tests.conftest import SHARED_DATA
 
 BASE = (
     "The harbour council voted on Tuesday to keep the north pier closed until engineers "
@@ -59,3 +63,46 @@ def test_clustering_metrics_on_a_known_case() -> None:
     assert round(metrics["b3_precision"], 4) == 0.75
     perfect = {m.name: m.value for m in clustering_metrics([7, 7, 9], ["x", "x", "y"])}
     assert perfect["b3_f1"] == 1.0 and perfect["pairwise_f1"] == 1.0
+
+
+def test_new_articles_join_stories_without_reclustering_the_old() -> None:
+    texts = [
+        "ferry pier storm Tarn island closed",
+        "Tarn island ferry pier closed storm damage",
+        "library reopens renovation books",
+        "library renovation reopens children wing",
+        "ferry pier Tarn island storm repairs begin",  # new: joins the ferry story
+        "marathon runners cold record field",  # new: a story of its own
+    ]
+    vectors = np.array(
+        [[1, 0, 0], [0.99, 0.14, 0], [0, 1, 0], [0.14, 0.99, 0], [0.98, 0.2, 0], [0, 0, 1]],
+        dtype=np.float32,
+    )
+    # The earlier run kept the two library articles apart: an incremental run keeps its
+    # stories as they were and only places the new articles.
+    seed = [0, 0, 1, 2, -1, -1]
+    labels = cluster(texts, vectors, [None] * 6, seed)
+    assert labels[4] == labels[0] == labels[1]
+    assert labels[2] != labels[3]
+    assert labels[5] not in {labels[0], labels[2], labels[3]}
+    assert cluster(texts, vectors, [None] * 6) != labels  # a batch run would join them
+
+
+def test_incremental_and_batch_runs_agree_on_basil() -> None:
+    rows = _shared_rows("basil-dev.jsonl")
+    texts = [story_text(r.get("title"), r["text"]) for r in rows]
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(len(rows), 16)).astype(np.float32)  # TF-IDF decides here
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    dates = [r.get("date") for r in rows]
+    batch = cluster(texts, vectors, dates)
+    agreement = clustering_metrics(incremental_labels(texts, vectors, dates), batch)[2].value
+    assert agreement >= 0.95
+
+
+def _shared_rows(name: str) -> list[dict[str, str]]:
+    path = SHARED_DATA / "stories" / name
+    if not path.exists():
+        pytest.skip(f"shared data absent: {path}")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]

@@ -93,7 +93,10 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
         if stage.name == "entities":
             store.save_entities(stage.function(store.mentions(), settings))
         elif stage.name == "stories":
-            store.save_stories(stage.function(store.articles(), store.embeddings()))
+            # incremental: the stored stories stay, new articles join them or open new ones
+            store.save_stories(
+                stage.function(store.articles(), store.embeddings(), store.stories())
+            )
         else:
             raise NotImplementedError(f"no store writer for collection stage {stage.name}")
     except NotImplementedError:

@@ -14,7 +14,12 @@ does not.
 The story's title is its shortest headline (the most label-like); its id derives from its
 earliest article, so it stays stable as the story grows.
 
-Cannot yet: update incrementally (a run re-links all articles), use entities.
+Incremental: given the stories of an earlier run, new articles join them or open new ones;
+only the new articles' neighbours are candidates, so adding a few articles to a large
+store costs a few neighbour queries, not a re-clustering (the TF-IDF weights are refitted).
+
+Cannot yet: use entities; scale past what scikit-learn's exact neighbour search allows
+(every query scans all articles).
 """
 
 from __future__ import annotations
@@ -46,11 +51,22 @@ class StoryIndex:
     near_copies: tuple[NearCopy, ...]
 
 
-def stories(articles: Sequence[Article], vectors: dict[str, Embedding]) -> StoryIndex:
-    """Group `articles` into stories; `vectors` holds each article's sentence vector."""
+def stories(
+    articles: Sequence[Article],
+    vectors: dict[str, Embedding],
+    previous: Sequence[Story] = (),
+) -> StoryIndex:
+    """Group `articles` into stories; `vectors` holds each article's sentence vector.
+
+    With `previous` stories, the update is incremental: their articles stay together,
+    and only the articles in no previous story look for neighbours, joining a story or
+    opening a new one (two stories merge only when a new article shows they are one).
+    """
     if not articles:
         return StoryIndex((), ())
     copies = near_copies(articles)
+    story_of = {aid: number for number, story in enumerate(previous) for aid in story.article_ids}
+    seed = [story_of.get(a.id, -1) for a in articles] if story_of else None
     labels = cluster(
         [story_text(a.title, a.text) for a in articles],
         np.array(
@@ -58,6 +74,7 @@ def stories(articles: Sequence[Article], vectors: dict[str, Embedding]) -> Story
             dtype=np.float32,
         ),
         [a.published for a in articles],
+        seed,
     )
     groups: dict[int, list[int]] = {}
     for position, label in enumerate(labels):
@@ -72,8 +89,16 @@ def story_text(title: str | None, text: str) -> str:
     return f"{title or ''}\n{title or ''}\n{text}"
 
 
-def cluster(texts: list[str], vectors: np.ndarray, dates: Sequence[str | None]) -> list[int]:
-    """A cluster label per text: average-link over candidate pairs (see module doc)."""
+def cluster(
+    texts: list[str],
+    vectors: np.ndarray,
+    dates: Sequence[str | None],
+    seed: Sequence[int] | None = None,
+) -> list[int]:
+    """A cluster label per text: average-link over candidate pairs (see module doc).
+
+    `seed` gives texts already clustered their cluster number (-1 for a new text): those
+    clusters start formed, and only the new texts' neighbours become candidate pairs."""
     count = len(texts)
     if count == 1:
         return [0]
@@ -82,11 +107,14 @@ def cluster(texts: list[str], vectors: np.ndarray, dates: Sequence[str | None]) 
         (TFIDF_WEIGHT, sparse.csr_matrix(tfidf)),
         (1 - TFIDF_WEIGHT, vectors),
     ]
+    asking = [i for i in range(count) if seed is None or seed[i] < 0]
     edges: dict[tuple[int, int], float] = {}
     for _, matrix in views:
+        if not asking:
+            break
         neighbours = NearestNeighbors(n_neighbors=min(NEIGHBOURS + 1, count), metric="cosine")
-        _, indices = neighbours.fit(matrix).kneighbors(matrix)
-        for i, row in enumerate(indices):
+        _, indices = neighbours.fit(matrix).kneighbors(matrix[asking])
+        for i, row in zip(asking, indices, strict=True):
             for j in row:
                 if i != j:
                     edges.setdefault((min(i, j), max(i, j)), 0.0)
@@ -104,6 +132,21 @@ def cluster(texts: list[str], vectors: np.ndarray, dates: Sequence[str | None]) 
             item = parent[item]
         return item
 
+    def union(a: int, b: int) -> None:
+        parent[b] = a
+        size[a] += size[b]
+        for k in range(len(views)):
+            sums[k][a] = sums[k][a] + sums[k][b]
+        span[a] = _join(span[a], span[b])
+
+    first_of: dict[int, int] = {}
+    for i, label in enumerate(seed or ()):
+        if label >= 0:
+            if label in first_of:
+                union(find(first_of[label]), i)
+            else:
+                first_of[label] = i
+
     merged = True
     while merged:  # a merge can lift the average of a pair passed over before
         merged = False
@@ -117,11 +160,7 @@ def cluster(texts: list[str], vectors: np.ndarray, dates: Sequence[str | None]) 
             )
             needed = STORY_THRESHOLD + (FAR_APART_MARGIN if _apart(span[a], span[b]) else 0)
             if mean >= needed:
-                parent[b] = a
-                size[a] += size[b]
-                for k in range(len(views)):
-                    sums[k][a] = sums[k][a] + sums[k][b]
-                span[a] = _join(span[a], span[b])
+                union(a, b)
                 merged = True
     return [find(i) for i in range(count)]
 

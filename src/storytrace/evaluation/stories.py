@@ -85,20 +85,43 @@ def score_stories(path: Path, workers: int, limit: int | None = None) -> Scoreca
         )
     )
     gold = [row["story"] for row in rows]
-    labels = story_linking.cluster(texts, vectors, [row.get("date") for row in rows])
+    dates = [row.get("date") for row in rows]
+    labels = story_linking.cluster(texts, vectors, dates)
+    incremental = incremental_labels(texts, vectors, dates)
     baseline = max(
         (clustering_metrics(_tfidf_average_link(texts, t / 100), gold) for t in range(5, 61, 5)),
         key=lambda metrics: metrics[2].value,
     )
+    agreement = clustering_metrics(incremental, labels)[2].value
     return Scorecard(
         f"stories:{path.stem}",
         str(path),
-        clustering_metrics(labels, gold),
+        (
+            *clustering_metrics(labels, gold),
+            Metric("incremental_b3_f1", clustering_metrics(incremental, gold)[2].value),
+            Metric("incremental_agreement_b3_f1", agreement),
+        ),
         "tfidf_best",
         baseline,
         ANCHOR,
         len(rows),
     )
+
+
+def incremental_labels(
+    texts: list[str], vectors: np.ndarray, dates: Sequence[str | None], first_share: float = 2 / 3
+) -> list[int]:
+    """Cluster a random two thirds (fixed seed) in one batch, then add the rest incrementally,
+    as a second run over a grown store would."""
+    order = np.random.default_rng(0).permutation(len(texts))
+    first = sorted(order[: int(len(texts) * first_share)].tolist())
+    batch = story_linking.cluster(
+        [texts[i] for i in first], vectors[first], [dates[i] for i in first]
+    )
+    seed = [-1] * len(texts)
+    for position, label in zip(first, batch, strict=True):
+        seed[position] = label
+    return story_linking.cluster(texts, vectors, dates, seed)
 
 
 def _tfidf_average_link(texts: list[str], threshold: float) -> list[int]:
