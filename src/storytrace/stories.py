@@ -25,6 +25,7 @@ Cannot yet: use entities; scale past what scikit-learn's exact neighbour search 
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +44,13 @@ TFIDF_WEIGHT = 0.6  # the sentence vectors weigh the rest
 NEIGHBOURS = 20
 MAX_DAYS_APART = 60  # dated clusters further apart than this ...
 FAR_APART_MARGIN = 0.15  # ... must be this much more similar to be one story
+# Beyond this many articles, nearest neighbours are searched within time windows and
+# joined by rare-term blocking, so that linking grows about linearly (see `_neighbourhoods`)
+EXACT_LIMIT = 5_000
+WINDOW_DAYS = 28  # a window, sliding by half its width
+RARE_TERMS = 8  # an article's most distinctive words, for blocking
+CELL_SIZE = 1_000  # articles per cell of the sentence-vector index
+MAX_POSTINGS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,19 +116,17 @@ def cluster(
         (1 - TFIDF_WEIGHT, vectors),
     ]
     asking = [i for i in range(count) if seed is None or seed[i] < 0]
-    edges: dict[tuple[int, int], float] = {}
-    for _, matrix in views:
-        if not asking:
-            break
-        neighbours = NearestNeighbors(n_neighbors=min(NEIGHBOURS + 1, count), metric="cosine")
-        _, indices = neighbours.fit(matrix).kneighbors(matrix[asking])
-        for i, row in zip(asking, indices, strict=True):
-            for j in row:
-                if i != j:
-                    edges.setdefault((min(i, j), max(i, j)), 0.0)
-    for pair in edges:
-        edges[pair] = sum(weight * _dot(m[pair[0]], m[pair[1]]) for weight, m in views)
     days = [_day(value) for value in dates]
+    pairs: set[tuple[int, int]] = set()
+    groups = _neighbourhoods(asking, days, count)
+    if count > EXACT_LIMIT:
+        groups += _cells(vectors)
+    for group in groups:
+        for _, matrix in views:
+            pairs |= _nearest_pairs(matrix, group, asking)
+    if count > EXACT_LIMIT:
+        pairs |= _rare_term_pairs(sparse.csr_matrix(tfidf), asking)
+    edges = _similarities(views, sorted(pairs))
     parent = list(range(count))
     size = [1] * count
     sums = [[m[i] for i in range(count)] for _, m in views]
@@ -147,22 +153,139 @@ def cluster(
             else:
                 first_of[label] = i
 
+    # A pair of clusters found too far apart is not measured again until one of them grows
+    # (many member pairs link the same two clusters; later passes revisit every edge).
+    rejected: dict[tuple[int, int], tuple[int, int]] = {}
     merged = True
+    ordered = sorted(edges.items(), key=lambda item: -item[1])
     while merged:  # a merge can lift the average of a pair passed over before
         merged = False
-        for (i, j), _ in sorted(edges.items(), key=lambda item: -item[1]):
+        for (i, j), _ in ordered:
             a, b = find(i), find(j)
             if a == b:
                 continue
-            mean = sum(
-                weight * _dot(sums[k][a], sums[k][b]) / (size[a] * size[b])
-                for k, (weight, _) in enumerate(views)
-            )
+            key, state = (min(a, b), max(a, b)), (size[min(a, b)], size[max(a, b)])
+            if rejected.get(key) == state:
+                continue
+            if size[a] == size[b] == 1:
+                mean = edges[(i, j)]  # two single articles: their own similarity
+            else:
+                mean = sum(
+                    weight * _dot(sums[k][a], sums[k][b]) / (size[a] * size[b])
+                    for k, (weight, _) in enumerate(views)
+                )
             needed = STORY_THRESHOLD + (FAR_APART_MARGIN if _apart(span[a], span[b]) else 0)
             if mean >= needed:
                 union(a, b)
                 merged = True
+            else:
+                rejected[key] = state
     return [find(i) for i in range(count)]
+
+
+def _neighbourhoods(asking: list[int], days: Sequence[int | None], count: int) -> list[list[int]]:
+    """Where each asking article looks for nearest neighbours: everywhere in a collection
+    of up to `EXACT_LIMIT` articles; beyond that, among the articles dated within a window
+    around it (undated articles rely on the rare-term pairs alone)."""
+    if count <= EXACT_LIMIT:
+        return [list(range(count))]
+    dated = sorted((day, i) for i, day in enumerate(days) if day is not None)
+    if not dated:
+        return []
+    groups = []
+    step, first, last = WINDOW_DAYS // 2, dated[0][0], dated[-1][0]
+    for start in range(first, last + 1, step):
+        low = bisect_left(dated, (start - step, -1))
+        high = bisect_left(dated, (start + WINDOW_DAYS, -1))
+        if high - low > 1:
+            groups.append([i for _, i in dated[low:high]])
+    return groups
+
+
+def _cells(vectors: np.ndarray) -> list[list[int]]:
+    """Groups of articles whose sentence vectors lie close: k-means cells of about
+    `CELL_SIZE` articles, each article placed in its two nearest cells (an inverted-file
+    index, as approximate nearest-neighbour libraries build), so a neighbour across a cell
+    border is still found."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    cells = max(2, round(len(vectors) / CELL_SIZE))
+    kmeans = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=3, batch_size=4096)
+    distances = kmeans.fit(vectors).transform(vectors)
+    nearest = np.argsort(distances, axis=1)[:, :2]
+    members: list[list[int]] = [[] for _ in range(cells)]
+    for i, (first, second) in enumerate(nearest.tolist()):
+        members[first].append(i)
+        members[second].append(i)
+    return [group for group in members if len(group) > 1]
+
+
+def _nearest_pairs(
+    matrix: sparse.csr_matrix | np.ndarray, group: list[int], asking: list[int]
+) -> set[tuple[int, int]]:
+    """Pairs of each asking article in `group` with its nearest neighbours in `group`."""
+    wanted = set(asking)
+    queries = [i for i in group if i in wanted]
+    if not queries or len(group) < 2:
+        return set()
+    neighbours = NearestNeighbors(n_neighbors=min(NEIGHBOURS + 1, len(group)), metric="cosine")
+    rows = matrix[group]
+    position = {i: n for n, i in enumerate(group)}
+    _, indices = neighbours.fit(rows).kneighbors(rows[[position[i] for i in queries]])
+    return {
+        (min(i, group[j]), max(i, group[j]))
+        for i, row in zip(queries, indices, strict=True)
+        for j in row
+        if group[j] != i
+    }
+
+
+def _rare_term_pairs(tfidf: sparse.csr_matrix, asking: list[int]) -> set[tuple[int, int]]:
+    """Pairs of articles that share at least two of their most distinctive words (names,
+    places, numbers): candidates across any time distance (a story reposted months later),
+    at most `NEIGHBOURS` per article, those sharing most first. A word shared by more than
+    `MAX_POSTINGS` articles is too common to block on."""
+    postings: dict[int, list[int]] = {}
+    top: list[np.ndarray] = []
+    for i in range(tfidf.shape[0]):
+        start, end = tfidf.indptr[i], tfidf.indptr[i + 1]
+        order = np.argsort(-tfidf.data[start:end])[:RARE_TERMS]
+        terms = tfidf.indices[start:end][order]
+        top.append(terms)
+        for term in terms.tolist():
+            postings.setdefault(term, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for i in asking:
+        shared: dict[int, int] = {}
+        for term in top[i].tolist():
+            members = postings[term]
+            if len(members) <= MAX_POSTINGS:
+                for j in members:
+                    shared[j] = shared.get(j, 0) + 1
+        shared.pop(i, None)
+        best = sorted((j for j, hits in shared.items() if hits >= 2), key=shared.__getitem__)
+        pairs |= {(min(i, j), max(i, j)) for j in best[-NEIGHBOURS:]}
+    return pairs
+
+
+def _similarities(
+    views: list[tuple[float, sparse.csr_matrix | np.ndarray]], pairs: list[tuple[int, int]]
+) -> dict[tuple[int, int], float]:
+    """The mixed similarity of each pair, computed a block of pairs at a time."""
+    total = np.zeros(len(pairs), dtype=np.float64)
+    if not pairs:
+        return {}
+    left, right = (np.array(side) for side in zip(*pairs, strict=True))
+    for start in range(0, len(pairs), 100_000):
+        block = slice(start, start + 100_000)
+        for weight, matrix in views:
+            a, b = matrix[left[block]], matrix[right[block]]
+            if sparse.issparse(a):
+                dots = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+            else:
+                dots = np.einsum("ij,ij->i", a, b)
+            total[block] += weight * dots
+    return dict(zip(pairs, total.tolist(), strict=True))
 
 
 def _dot(left: Any, right: Any) -> float:

@@ -1,0 +1,123 @@
+"""Story linking time and peak memory at 1k, 10k and 100k articles, and the cost of an update.
+
+The corpus is synthetic, generated from the real dev sets (`stories/basil-dev.jsonl` and
+`stories/ecbplus-dev.jsonl`): each article is a real one with a fifth of its words replaced
+by words drawn from the whole vocabulary, a few variant-specific names and numbers, and a
+date moved by whole months per variant, so every size has many distinct events, near
+duplicates and long time spans. Sentence vectors are the real article's MiniLM vector with
+small noise (encoding 100k articles would measure MiniLM, not linking). Each size runs in a
+fresh process so that its peak memory (max RSS) is its own. The issue's goals: 100k takes
+at most 15 times the time of 10k, at most 4 GB; adding 100 articles costs at most 5 % of a
+full re-link.
+
+    .venv/bin/python bench/story_linking_scale.py [--sizes 1000 10000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path("../shared/data/stories")
+ADDED = 100
+
+
+def base_corpus() -> tuple[list[dict[str, str]], np.ndarray]:
+    from storytrace.embeddings import lead_text
+    from storytrace.models import sentence_model
+
+    rows = []
+    for name in ("basil-dev.jsonl", "ecbplus-dev.jsonl"):
+        lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+        rows += [json.loads(line) for line in lines if line.strip()]
+    leads = [lead_text(r.get("title"), r["text"]) for r in rows]
+    vectors = sentence_model().encode(leads, normalize_embeddings=True, batch_size=32)
+    return rows, np.asarray(vectors, dtype=np.float32)
+
+
+def synthetic(
+    rows: list[dict[str, str]], vectors: np.ndarray, size: int
+) -> tuple[list[str], np.ndarray, list[str | None]]:
+    from storytrace.stories import story_text
+
+    rng = np.random.default_rng(size)
+    vocabulary = sorted({w for r in rows for w in r["text"].split()})
+    texts, dates, picked = [], [], []
+    for k in range(size):
+        base, variant = k % len(rows), k // len(rows)
+        row = rows[base]
+        words = row["text"].split()
+        swaps = rng.integers(0, len(words), size=len(words) // 5)
+        for position in swaps.tolist():
+            words[position] = vocabulary[int(rng.integers(len(vocabulary)))]
+        tags = f"Varo{variant} Kest{variant}ville {variant * 7 + 3} "
+        texts.append(story_text(f"{tags}{row.get('title') or ''}", tags + " ".join(words)))
+        start = date.fromisoformat((row.get("date") or "2016-01-01")[:10])
+        moved = start + timedelta(days=30 * variant + int(rng.integers(0, 4)))
+        dates.append(moved.isoformat() if row.get("date") else None)
+        picked.append(base)
+    noise = rng.normal(scale=0.03, size=(size, vectors.shape[1])).astype(np.float32)
+    synthetic_vectors = vectors[picked] + noise
+    synthetic_vectors /= np.linalg.norm(synthetic_vectors, axis=1, keepdims=True)
+    return texts, synthetic_vectors, dates
+
+
+def measure(size: int) -> dict[str, float]:
+    """One size, in this process: full link, then 100 more articles linked incrementally."""
+    from storytrace.stories import cluster
+
+    rows, vectors = base_corpus()
+    texts, synthetic_vectors, dates = synthetic(rows, vectors, size + ADDED)
+    old = slice(0, size)
+    start = time.perf_counter()
+    labels = cluster(texts[old], synthetic_vectors[old], dates[old])
+    full = time.perf_counter() - start
+    seed = labels + [-1] * ADDED
+    start = time.perf_counter()
+    cluster(texts, synthetic_vectors, dates, seed)
+    update = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"size": size, "link_seconds": full, "update_seconds": update, "peak_mb": peak_mb}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process's size
+    arguments = parser.parse_args()
+    if arguments.one:
+        print(json.dumps(measure(arguments.one)))
+        return
+    results = []
+    for size in arguments.sizes:
+        child = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        results.append(result)
+        print(
+            f"articles: {size}  link_seconds: {result['link_seconds']:.1f}  "
+            f"update_{ADDED}_seconds: {result['update_seconds']:.1f} "
+            f"({result['update_seconds'] / result['link_seconds']:.3f} of a full link)  "
+            f"peak_mb: {result['peak_mb']:.0f}"
+        )
+    by_size = {r["size"]: r for r in results}
+    for small, large in ((1000, 10000), (10000, 100000)):
+        if small in by_size and large in by_size:
+            ratio = by_size[large]["link_seconds"] / by_size[small]["link_seconds"]
+            print(f"growth {small}->{large}: {ratio:.1f}x time for 10x articles (goal <= 15x)")
+
+
+if __name__ == "__main__":
+    main()
