@@ -129,7 +129,10 @@ def cluster(
     edges = _similarities(views, sorted(pairs))
     parent = list(range(count))
     size = [1] * count
-    sums = [[m[i] for i in range(count)] for _, m in views]
+    members: dict[int, list[int]] = {}  # root -> its members, for clusters of two or more
+    # A cluster's vector sums are built when first needed and then kept up to date, so an
+    # incremental run pays only for the stories its new articles touch.
+    sums: dict[int, list[Any]] = {}
     span = [(d, d) for d in days]
 
     def find(item: int) -> int:
@@ -138,11 +141,25 @@ def cluster(
             item = parent[item]
         return item
 
+    def total(root: int) -> list[Any]:
+        if root not in sums:
+            rows = members.get(root, [root])
+            sums[root] = [_row_sum(m, rows) for _, m in views]
+        return sums[root]
+
     def union(a: int, b: int) -> None:
         parent[b] = a
         size[a] += size[b]
-        for k in range(len(views)):
-            sums[k][a] = sums[k][a] + sums[k][b]
+        into, other = members.pop(a, [a]), members.pop(b, [b])
+        if len(into) < len(other):
+            into, other = other, into
+        into.extend(other)
+        members[a] = into
+        if a in sums and b in sums:
+            sums[a] = [left + right for left, right in zip(sums[a], sums[b], strict=True)]
+        else:
+            sums.pop(a, None)
+        sums.pop(b, None)
         span[a] = _join(span[a], span[b])
 
     first_of: dict[int, int] = {}
@@ -171,8 +188,8 @@ def cluster(
                 mean = edges[(i, j)]  # two single articles: their own similarity
             else:
                 mean = sum(
-                    weight * _dot(sums[k][a], sums[k][b]) / (size[a] * size[b])
-                    for k, (weight, _) in enumerate(views)
+                    weight * _dot(left, right) / (size[a] * size[b])
+                    for (weight, _), left, right in zip(views, total(a), total(b), strict=True)
                 )
             needed = STORY_THRESHOLD + (FAR_APART_MARGIN if _apart(span[a], span[b]) else 0)
             if mean >= needed:
@@ -286,6 +303,15 @@ def _similarities(
                 dots = np.einsum("ij,ij->i", a, b)
             total[block] += weight * dots
     return dict(zip(pairs, total.tolist(), strict=True))
+
+
+def _row_sum(matrix: sparse.csr_matrix | np.ndarray, rows: list[int]) -> Any:
+    """The sum of some rows, kept sparse for a sparse matrix."""
+    if len(rows) == 1:
+        return matrix[rows[0]]
+    if sparse.issparse(matrix):
+        return sparse.csr_matrix(np.ones((1, len(rows)))) @ matrix[rows]
+    return matrix[rows].sum(axis=0)
 
 
 def _dot(left: Any, right: Any) -> float:
