@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -106,3 +107,31 @@ def _shared_rows(name: str) -> list[dict[str, str]]:
         pytest.skip(f"shared data absent: {path}")
     lines = path.read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_ten_thousand_copies_of_one_article_link_in_bounded_time() -> None:
+    copies = [article(f"c{n:05d}", BASE, f"2024-10-{15 + n % 10}") for n in range(10_000)]
+    started = time.process_time()
+    found = near_copies(copies)
+    assert len(found) == 9_999
+    assert {c.duplicate_of for c in found} == {"c00000"}  # the earliest, then input order
+    assert time.process_time() - started < 60  # a guard against all-pairs comparison
+
+
+def test_articles_without_words_or_dates_still_get_stories() -> None:
+    texts = ["", "", "ferry pier storm", "ferry pier storm island"]
+    vectors = np.array([[1, 0], [1, 0], [0, 1], [0.1, 0.99]], dtype=np.float32)
+    labels = cluster(texts, vectors, [None] * 4)
+    assert labels[2] == labels[3] and labels[0] != labels[2]
+    assert len(cluster(["", ""], vectors[:2], [None, None])) == 2  # no vocabulary at all
+
+
+def test_identical_titles_over_different_bodies_are_different_stories() -> None:
+    title = "Storm hits the coast"
+    texts = [
+        story_text(title, "The library reopened after a long renovation of its reading rooms."),
+        story_text(title, "An earthquake of magnitude six shook the mountain villages at dawn."),
+    ]
+    vectors = np.array([[1, 0], [0, 1]], dtype=np.float32)
+    labels = cluster(texts, vectors, ["2024-01-01", "2024-01-01"])
+    assert labels[0] != labels[1]

@@ -110,7 +110,10 @@ def cluster(
     count = len(texts)
     if count == 1:
         return [0]
-    tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    try:
+        tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    except ValueError:  # not one word in any text: the sentence vectors decide alone
+        tfidf = sparse.csr_matrix((count, 1), dtype=np.float64)
     views: list[tuple[float, sparse.csr_matrix | np.ndarray]] = [
         (TFIDF_WEIGHT, sparse.csr_matrix(tfidf)),
         (1 - TFIDF_WEIGHT, vectors),
