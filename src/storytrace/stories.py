@@ -18,8 +18,12 @@ Incremental: given the stories of an earlier run, new articles join them or open
 only the new articles' neighbours are candidates, so adding a few articles to a large
 store costs a few neighbour queries, not a re-clustering (the TF-IDF weights are refitted).
 
-Cannot yet: use entities; scale past what scikit-learn's exact neighbour search allows
-(every query scans all articles).
+Scale: up to `EXACT_LIMIT` articles the neighbours are exact; beyond, they are searched in
+sliding time windows and k-means cells of the sentence vectors, joined by rare-term
+blocking, so linking grows about linearly (docs/performance.md).
+
+Cannot yet: use entities; tell apart two events of one kind that share their wording
+(ECB+'s two earthquakes), or partition the work across machines.
 """
 
 from __future__ import annotations
