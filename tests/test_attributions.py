@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storytrace.attribution_model import cue_model
 from storytrace.attributions import find_attributions, quote_regions
@@ -212,3 +214,27 @@ def test_both_cue_methods_find_a_plain_quote(method: str) -> None:
 def test_an_unknown_cue_method_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="attribution_cues"):
         Settings.from_mapping({"attribution_cues": "guess"})
+
+
+_PIECES = [*"“”\"'‘’«»„:,. \nabcdefghij", "said", "told", " He ", "according to "]
+_QUOTEY = st.lists(st.sampled_from(_PIECES), max_size=200).map("".join)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(text=_QUOTEY)
+def test_quote_regions_are_ordered_and_inside_their_paragraph(text: str) -> None:
+    regions = quote_regions(text)
+    limits = [start for start, _ in regions[1:]] + [len(text)]
+    for (start, end), limit in zip(regions, limits[: len(regions)], strict=True):
+        assert 0 <= start < end <= limit <= len(text)
+        assert "\n" not in text[start:end]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(text=_QUOTEY)
+def test_any_text_gives_attributions_whose_spans_are_the_text(text: str) -> None:
+    for found in attributions(text):
+        for span in (found.source, found.cue, found.content):
+            if span is not None:
+                assert 0 <= span.start < span.end <= len(text)
+                assert text[span.start : span.end] == span.text
