@@ -234,7 +234,7 @@ def _cells(vectors: np.ndarray) -> list[list[int]]:
     from sklearn.cluster import MiniBatchKMeans
 
     cells = max(2, round(len(vectors) / CELL_SIZE))
-    kmeans = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=3, batch_size=4096)
+    kmeans = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=1, batch_size=4096)
     distances = kmeans.fit(vectors).transform(vectors)
     nearest = np.argsort(distances, axis=1)[:, :2]
     members: list[list[int]] = [[] for _ in range(cells)]
