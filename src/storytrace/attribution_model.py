@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from storytrace.models import doc_text, sentence_of
 
 LEXICON_PRECISION = 0.3  # the fallback: a form that heads a cue at least this often is a cue
 SPEECH_PRECISION = 0.4  # and at least this often (seen 10 times), a speech verb
@@ -81,23 +83,19 @@ class CueModel:
         return reports or _frames_a_quote(doc, token, regions)
 
 
-def doc_text(doc: Any) -> str:
-    """`doc.text`, kept in the doc: spaCy rebuilds it from every token on each access."""
-    text: str | None = doc.user_data.get("storytrace.text")
-    if text is None:
-        text = doc.user_data["storytrace.text"] = doc.text
-    return text
+def quotes_between(
+    regions: Sequence[tuple[int, int]], start: int, end: int
+) -> Sequence[tuple[int, int]]:
+    """The regions (sorted, not overlapping) that overlap `start`..`end`."""
+    first = bisect_right(regions, start, key=lambda region: region[1])
+    last = bisect_left(regions, end, key=lambda region: region[0])
+    return regions[first:last]
 
 
-def sentence_of(token: Any) -> Any:
-    """`token.sent` from an index kept in the doc (spaCy searches for it on each access)."""
-    doc = token.doc
-    index = doc.user_data.get("storytrace.sentences")
-    if index is None:
-        sentences = list(doc.sents)
-        index = doc.user_data["storytrace.sentences"] = ([s.start for s in sentences], sentences)
-    starts, sentences = index
-    return sentences[bisect_right(starts, token.i) - 1]
+def inside_quote(regions: Sequence[tuple[int, int]], offset: int) -> bool:
+    """Whether `offset` falls strictly inside one of `regions` (sorted, not overlapping)."""
+    at = bisect_right(regions, offset, key=lambda region: region[0]) - 1
+    return at >= 0 and regions[at][0] < offset < regions[at][1]
 
 
 @cache
@@ -156,12 +154,12 @@ def cue_features(doc: Any, token: Any, regions: Sequence[tuple[int, int]]) -> li
     subjects = [child for child in token.children if child.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
         features.append(f"subj_ent={subjects[0].ent_type_ or subjects[0].pos_}")
-    if any(start < token.idx < end for start, end in regions):
+    if inside_quote(regions, token.idx):
         features.append("inquote")
     sentence = sentence_of(token)
     quoted = any(
-        start < sentence.end_char and end > sentence.start_char and not start <= token.idx < end
-        for start, end in regions
+        not start <= token.idx < end
+        for start, end in quotes_between(regions, sentence.start_char, sentence.end_char)
     )
     if quoted:
         features.append("sent_quote")

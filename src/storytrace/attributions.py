@@ -32,17 +32,23 @@ different people.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storytrace.attribution_model import cue_model, doc_text, sentence_of
+from storytrace.attribution_model import cue_model, inside_quote, quotes_between
+from storytrace.models import doc_text, sentence_of
 from storytrace.records import Attribution, AttributionKind, Mention, Span
 
 _OPENERS = {"“": "”", "„": "“", "«": "»", "»": "«", '"': '"'}
 _CLOSERS = frozenset({"”", '"', "»", "«", "“"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _COMPLEMENTS = ("ccomp", "xcomp", "dobj", "attr", "oprd")
+# A longer "sentence" is a table, a list or hostile input the parser could not split; its
+# verbs are not read as cues (news sentences rarely pass 80 tokens), which keeps the work
+# per article linear.
+MAX_SENTENCE_TOKENS = 250
 _ADVERBIAL = frozenset({"advcl", "npadvmod", "punct", "cc", "conj"})
 _LEFT_OF_CUE = frozenset({"aux", "auxpass", "neg", "advmod"})
 _PRONOUNS = {
@@ -126,11 +132,11 @@ def find_attributions(
 def _one_cue_per_quote(found: list[_Found], regions: list[tuple[int, int]]) -> list[_Found]:
     """A quotation is framed by one cue: of several verbs in its sentence that could claim
     it ("posted", "called", "denied"), keep the one nearest to the quotation."""
-    quoted = set(regions)
+    starts = {start for start, _ in regions}
     best: dict[tuple[int, int], _Found] = {}
     kept = []
     for item in found:
-        starts_quote = any(r[0] == item.content[0] for r in quoted)
+        starts_quote = item.content[0] in starts
         if not starts_quote or item.cue is None:
             kept.append(item)
             continue
@@ -154,7 +160,11 @@ def _framed(doc: Any, regions: list[tuple[int, int]], method: str) -> Iterator[_
             and doc[token.i + 1].lower_ == "to"
         ):
             found = _according_to(doc, token)
-        elif not _inside(token, regions) and model.is_cue(doc, token, regions, method):
+        elif (
+            not _inside(token, regions)
+            and len(sentence_of(token)) <= MAX_SENTENCE_TOKENS
+            and model.is_cue(doc, token, regions, method)
+        ):
             found = _verb_cue(doc, token, regions, method)
         else:
             continue
@@ -385,13 +395,18 @@ def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tupl
     """The quotation the cue's sentence frames, continued by quotes right after it."""
     text = doc_text(doc)
     sentence = sentence_of(verb)
-    start, end = sentence.start_char, sentence.end_char
-    own = [r for r in regions if r[0] < end and r[1] > start and not _contains(r, verb.idx)]
+    # the cue's sentence, within its paragraph (a parse can run a sentence across lines)
+    paragraph_end = text.find("\n", verb.idx)
+    start = max(sentence.start_char, text.rfind("\n", 0, verb.idx) + 1)
+    end = min(sentence.end_char, len(text) if paragraph_end < 0 else paragraph_end)
+    own = [r for r in quotes_between(regions, start, end) if not _contains(r, verb.idx)]
     if not own:
         # `He said:` ends its sentence; the quote follows
         colon = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
         if colon is not None and colon.text == ":":
-            own = [r for r in regions if colon.idx < r[0] <= colon.idx + 3][:1]
+            own = [
+                r for r in quotes_between(regions, colon.idx, colon.idx + 4) if r[0] > colon.idx
+            ][:1]
     if not own:
         return None
     complement = _complement_extent(verb)
@@ -409,9 +424,7 @@ def _quoted_content(doc: Any, verb: Any, regions: list[tuple[int, int]]) -> tupl
         own = following
     first, last = min(r[0] for r in own), max(r[1] for r in own)
     # a quote continued after the frame: `“A,” he said. “B.”`, also in the next paragraph
-    for region in regions:
-        if region[0] < last:
-            continue
+    for region in regions[bisect_left(regions, last, key=lambda r: r[0]) :]:
         between = text[last : region[0]]
         reopened = between == "\n" and text[last - 1] not in _CLOSERS
         if reopened:  # a long quote reopened at each paragraph, closed only at the end
@@ -460,10 +473,10 @@ def _trim_chars(
 ) -> tuple[int, int]:
     """Drop white space and end punctuation, but keep a quotation's closing mark."""
     start, end = extent
-    for region in regions:
+    for region in quotes_between(regions, end - 1, end + 1):
         if region[0] < end < region[1]:
             end = region[1]
-    if any(region[1] == end for region in regions):
+    if any(region[1] == end for region in quotes_between(regions, end - 1, end)):
         return start, end
     while end > start and text[end - 1] in " \n.,;:—–-":
         end -= 1
@@ -626,7 +639,7 @@ def _span(text: str, extent: tuple[int, int]) -> Span:
 
 
 def _inside(token: Any, regions: list[tuple[int, int]]) -> bool:
-    return any(start < token.idx < end for start, end in regions)
+    return inside_quote(regions, token.idx)
 
 
 def _contains(region: tuple[int, int], offset: int) -> bool:

