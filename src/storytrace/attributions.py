@@ -154,17 +154,12 @@ def _distance(item: _Found) -> int:
 def _framed(doc: Any, regions: list[tuple[int, int]], method: str) -> Iterator[_Found]:
     model = cue_model()
     for token in doc:
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(doc)
-            and doc[token.i + 1].lower_ == "to"
-        ):
+        if _inside(token, regions) or len(sentence_of(token)) > MAX_SENTENCE_TOKENS:
+            continue
+        according = token.lower_ == "according" and token.i + 1 < len(doc)
+        if according and doc[token.i + 1].lower_ == "to":
             found = _according_to(doc, token)
-        elif (
-            not _inside(token, regions)
-            and len(sentence_of(token)) <= MAX_SENTENCE_TOKENS
-            and model.is_cue(doc, token, regions, method)
-        ):
+        elif model.is_cue(doc, token, regions, method):
             found = _verb_cue(doc, token, regions, method)
         else:
             continue
@@ -178,12 +173,12 @@ def _according_to(doc: Any, token: Any) -> _Found | None:
     if not objects:
         return None
     source = _extent(objects[0].subtree)
-    head = token.head if token.head != token else None
-    sentence = sentence_of(token)
+    if token.head == token:
+        return None  # a fragment ("According to the channel."): nothing it qualifies
     # the content is the rest of the sentence: the clause the phrase modifies
     skip = set(range(token.i, objects[0].right_edge.i + 1))
-    rest = [t for t in sentence if t.i not in skip]
-    if head is None or not rest:
+    rest = [t for t in sentence_of(token) if t.i not in skip]
+    if not rest:
         return None
     content = _trim(rest)
     if content is None:
