@@ -35,7 +35,7 @@ QUOTE_MARKS = frozenset("“”\"'‘’«»„")
 
 
 @dataclass(frozen=True, slots=True)
-class CueModel:
+class AttributionModel:
     weights: dict[str, float]
     bias: float
     threshold: float
@@ -99,7 +99,7 @@ def inside_quote(regions: Sequence[tuple[int, int]], offset: int) -> bool:
 
 
 @cache
-def cue_model() -> CueModel:
+def cue_model() -> AttributionModel:
     data = json.loads(resources.files("storytrace").joinpath(MODEL_FILE).read_text())
     forms = frozenset(
         form
@@ -111,7 +111,7 @@ def cue_model() -> CueModel:
         for form, (cues, seen) in data["forms"].items()
         if seen >= 10 and cues / seen >= SPEECH_PRECISION
     )
-    return CueModel(
+    return AttributionModel(
         data["weights"],
         data["bias"],
         data["threshold"],

@@ -206,8 +206,9 @@ def _verb_cue(doc: Any, verb: Any, regions: list[tuple[int, int]], method: str) 
     sources = source_candidates(doc, verb)
     source = None
     if sources:
-        source = model.best_span("source", doc, verb, sources) if method == "model" else None
-        source = source or sources["rule"]
+        source = (
+            model.best_span("source", doc, verb, sources) if method == "model" else sources["rule"]
+        )
     if source is not None and source[0] <= content[0] and content[1] <= source[1]:
         source = None  # a relative clause's antecedent is what was said, not who said it
     return _Found(source, cue, content)

@@ -1,4 +1,5 @@
-"""Model loading, once per process, never from the network.
+"""Model loading, once per process, never from the network; and spaCy parses with the
+few things later code asks of them often (`parse_text`, `doc_text`, `sentence_of`).
 
 Resolution order (DESIGN.md): an explicit path in the environment variable
 `STORYTRACE_SPACY_MODEL` → the installed package `en_core_web_sm` → its PyPI re-upload

@@ -64,6 +64,24 @@ class Scorecard:
         }
 
 
+def precision_recall_f1(prefix: str, hits: int, said: int, gold: int) -> list[Metric]:
+    """`PREFIX_precision`, `_recall` and `_f1` of `hits` among `said` answers and `gold` ones
+    (an empty side scores 0)."""
+    precision = hits / said if said else 0.0
+    recall = hits / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    names = (
+        (f"{prefix}_precision", f"{prefix}_recall", f"{prefix}_f1")
+        if prefix
+        else (
+            "precision",
+            "recall",
+            "f1",
+        )
+    )
+    return [Metric(name, value) for name, value in zip(names, (precision, recall, f1), strict=True)]
+
+
 Scorer = Callable[[Path, int, int | None], Scorecard]
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storytrace.attributions import find_attributions, quote_regions
-from storytrace.evaluation import Metric, Scorecard
+from storytrace.evaluation import Metric, Scorecard, precision_recall_f1
 from storytrace.models import spacy_pipeline
 
 ANCHOR = (
@@ -122,17 +122,11 @@ class _Tally:
     overlap: int = 0
 
     def metrics(self, prefix: str) -> list[Metric]:
-        rows = []
-        for kind, hits in (("exact", self.exact), ("overlap", self.overlap)):
-            precision = hits / self.said if self.said else 0.0
-            recall = hits / self.gold if self.gold else 0.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            rows += [
-                Metric(f"{prefix}_{kind}_precision", precision),
-                Metric(f"{prefix}_{kind}_recall", recall),
-                Metric(f"{prefix}_{kind}_f1", f1),
-            ]
-        return rows
+        return [
+            metric
+            for kind, hits in (("exact", self.exact), ("overlap", self.overlap))
+            for metric in precision_recall_f1(f"{prefix}_{kind}", hits, self.said, self.gold)
+        ]
 
 
 def _tally(

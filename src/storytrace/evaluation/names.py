@@ -16,20 +16,17 @@ import itertools
 import json
 from pathlib import Path
 
-from storytrace.evaluation import Metric, Scorecard
+from storytrace.evaluation import Metric, Scorecard, precision_recall_f1
 from storytrace.names import compare_names
 
 ANCHOR = "F1 0.790, OpenSanctions' reference matcher on the whole benchmark"
 
 
 def _f1_metrics(verdicts: list[tuple[bool, bool]]) -> tuple[Metric, ...]:
-    tp = sum(1 for said, gold in verdicts if said and gold)
-    fp = sum(1 for said, gold in verdicts if said and not gold)
-    fn = sum(1 for said, gold in verdicts if gold and not said)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Metric("precision", precision), Metric("recall", recall), Metric("f1", f1)
+    hits = sum(1 for said, gold in verdicts if said and gold)
+    said = sum(1 for said, _ in verdicts if said)
+    gold = sum(1 for _, gold in verdicts if gold)
+    return tuple(precision_recall_f1("", hits, said, gold))
 
 
 def score_names(path: Path, workers: int, limit: int | None = None) -> Scorecard:
