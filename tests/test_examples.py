@@ -205,7 +205,101 @@ def test_first_report_is_the_earliest_article(exported: dict[str, object]) -> No
     stories = exported["stories"]
     assert isinstance(stories, list)
     (leak,) = [s for s in stories if first["id"] in s["article_ids"]]
-    assert leak["first_reported"] == {"article_id": first["id"], "date": "2025-03-03"}
+    reported = leak["first_reported"]
+    assert (reported["article_id"], reported["date"], reported["same_day"]) == (
+        first["id"],
+        "2025-03-03",
+        [],
+    )
+    # the channel every article but one names as where the recording appeared first
+    named = reported["named_source"]
+    assert named["name"] == "Black Kite"
+    assert named["article_id"] == first["id"]
+    assert first["text"][named["evidence"]["start"] : named["evidence"]["end"]] == "Black Kite"
+    assert named["articles"] >= 8
+
+
+def _edges(document: dict[str, object]) -> dict[tuple[str, str], dict[str, object]]:
+    """Provenance edges by (from file, to file)."""
+    file_of = {a["id"]: f for f, a in _by_file(document).items()}
+    edges = document["provenance"]
+    assert isinstance(edges, list)
+    return {(file_of[e["from_article_id"]], file_of[e["to_article_id"]]): e for e in edges}
+
+
+def test_the_wire_reprint_copies_the_wire_story_which_it_names(
+    exported: dict[str, object],
+) -> None:
+    edges = _edges(exported)
+    copy = edges[
+        ("corpus/northgate-daily-volkhonsky-recording.html", "corpus/cpa-volkhonsky-recording.html")
+    ]
+    # both are dated 4 March: Northgate's "(CPA)" dateline orders them, not a guess
+    assert (copy["relation"], copy["direction"]) == ("copies", "cited")
+    assert copy["score"] >= 0.8
+    assert copy["evidence"] and all(p["from"]["text"] and p["to"]["text"] for p in copy["evidence"])
+
+
+def test_the_blog_rewrites_the_meridian_herald_and_recirculates_the_story(
+    exported: dict[str, object],
+) -> None:
+    by_file = _by_file(exported)
+    edges = _edges(exported)
+    blog, source = "corpus/truth-signal-blog-breaking.html", "corpus/meridian-herald-leak.html"
+    rewrite = edges[(blog, source)]
+    assert (rewrite["relation"], rewrite["direction"]) == ("rewrites", "dated")
+    # the evidence is what the key lists: the private dinner, the crude fake...
+    shared = " ".join(p["from"]["text"] + " " + p["to"]["text"] for p in rewrite["evidence"])
+    assert "Black Kite" in shared or "private dinner" in shared
+    # its only edge: the blog draws on the Meridian Herald alone
+    assert [pair for pair in edges if pair[0] == blog] == [(blog, source)]
+    stories = exported["stories"]
+    assert isinstance(stories, list)
+    recirculated = [r for s in stories for r in s["recirculated"]]
+    assert [r["article_id"] for r in recirculated] == [by_file[blog]["id"]]
+    (repost,) = recirculated
+    assert repost["lag_days"] == 164  # 3 March to 14 August 2025
+    assert "BREAKING" in repost["cues"]
+    assert repost["new_facts"] <= 0.2
+
+
+def test_the_fact_check_cites_the_first_report(exported: dict[str, object]) -> None:
+    cite = _edges(exported)[
+        ("corpus/verity-desk-factcheck.html", "corpus/kalvo-times-black-kite-recording.html")
+    ]
+    assert (cite["relation"], cite["direction"]) == ("cites", "dated")
+    assert cite["evidence"][0]["from"]["text"] == "Kalvo Times"
+
+
+def test_provenance_never_points_forward_in_time(exported: dict[str, object]) -> None:
+    published = {a["id"]: a["published"] for a in _by_file(exported).values()}
+    edges = exported["provenance"]
+    assert isinstance(edges, list) and edges
+    for edge in edges:
+        later, earlier = published[edge["from_article_id"]], published[edge["to_article_id"]]
+        if edge["direction"] == "dated":
+            assert later > earlier
+        else:
+            assert later == earlier
+
+
+def test_the_timeline_counts_articles_per_day_and_outlet(exported: dict[str, object]) -> None:
+    by_file = _by_file(exported)
+    first = by_file["corpus/kalvo-times-black-kite-recording.html"]
+    stories = exported["stories"]
+    assert isinstance(stories, list)
+    (leak,) = [s for s in stories if first["id"] in s["article_ids"]]
+    timeline = leak["timeline"]
+    assert timeline[0] == {
+        "date": "2025-03-03",
+        "outlet": "Kalvo Times",
+        "article_ids": [first["id"]],
+    }
+    assert [row["date"] for row in timeline] == sorted(row["date"] for row in timeline)
+    assert sum(len(row["article_ids"]) for row in timeline) == len(leak["article_ids"])
+    assert {"date": "2025-08-14", "outlet": "Truth Signal"} in [
+        {"date": row["date"], "outlet": row["outlet"]} for row in timeline
+    ]
 
 
 def _attributions_of(document: dict[str, object], file: str) -> list[dict[str, object]]:

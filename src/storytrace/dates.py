@@ -93,3 +93,13 @@ def date_ago(line: str, reference: str) -> str | None:
         return (moment - timedelta(hours=number * _UNIT_HOURS[unit])).date().isoformat()
     except OverflowError:
         return None  # "99999999 days ago" is no date
+
+
+def day_number(value: str | None) -> int | None:
+    """The day ordinal of an ISO date with day precision; None for a month, a year or None."""
+    if value and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10]).toordinal()
+        except ValueError:
+            return None
+    return None

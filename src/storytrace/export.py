@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
-from storytrace.records import Span
+from storytrace.provenance import timeline
+from storytrace.records import Article, NamedOrigin, Span
 from storytrace.store import Store
 
 SCHEMA_ID = "storytrace/1"
@@ -59,16 +60,41 @@ def contract_document(store: Store) -> dict[str, Any]:
         }
         for a in stored_articles
     ]
-    published = {a.id: a.published for a in stored_articles}
+    by_id = {a.id: a for a in stored_articles}
+    found = store.provenance()
+    origin_of = {origin.story_id: origin for origin in found.origins}
+    recirculated: dict[str, list[dict[str, Any]]] = {}
+    for r in found.recirculations:
+        recirculated.setdefault(r.story_id, []).append(
+            {
+                "article_id": r.article_id,
+                "lag_days": r.lag_days,
+                "cues": list(r.cues),
+                "new_facts": r.new_facts,
+            }
+        )
     stories = [
         {
             "id": s.id,
             "title": s.title,
             "article_ids": list(s.article_ids),
-            "first_reported": _first_reported(s.article_ids, published),
-            "recirculated": [],
+            "first_reported": _first_reported(s.article_ids, by_id, origin_of.get(s.id)),
+            "recirculated": recirculated.get(s.id, []),
+            "timeline": timeline([by_id[a] for a in s.article_ids if a in by_id]),
         }
         for s in stored_stories
+    ]
+    provenance = [
+        {
+            "story_id": e.story_id,
+            "from_article_id": e.from_article_id,
+            "to_article_id": e.to_article_id,
+            "relation": e.relation,
+            "score": e.score,
+            "direction": e.direction,
+            "evidence": [{"from": _span(p.later), "to": _span(p.earlier)} for p in e.evidence],
+        }
+        for e in found.edges
     ]
     ledger = [
         {"source": e.source, "status": e.status, "reason": e.reason, "article_id": e.article_id}
@@ -108,6 +134,7 @@ def contract_document(store: Store) -> dict[str, Any]:
         stories=stories,
         entities=entities,
         attributions=attributions,
+        provenance=provenance,
         dates=dates,
         ledger=ledger,
     )
@@ -119,14 +146,30 @@ def _span(span: Span | None) -> dict[str, Any] | None:
 
 
 def _first_reported(
-    article_ids: tuple[str, ...], published: dict[str, str | None]
+    article_ids: tuple[str, ...], by_id: dict[str, Article], origin: NamedOrigin | None
 ) -> dict[str, Any] | None:
-    """The story's earliest dated article (undated articles cannot be placed first)."""
-    dated = [(published[a], a) for a in article_ids if published.get(a)]
-    if not dated:
+    """The story's earliest dated article (undated articles cannot be placed first), the
+    articles tied with it on that day, and the source the articles name as the origin."""
+    dated = sorted(
+        (published, a) for a in article_ids if a in by_id and (published := by_id[a].published)
+    )
+    named = None
+    if origin is not None:
+        named = {
+            "name": origin.name,
+            "article_id": origin.article_id,
+            "evidence": _span(origin.span),
+            "articles": origin.articles,
+        }
+    if not dated and named is None:
         return None
-    date, article_id = min(dated)
-    return {"article_id": article_id, "date": date}
+    date, article_id = dated[0] if dated else (None, None)
+    return {
+        "article_id": article_id,
+        "date": date,
+        "same_day": [a for published, a in dated[1:] if published == date],
+        "named_source": named,
+    }
 
 
 def contract_schema() -> dict[str, Any]:

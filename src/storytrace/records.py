@@ -177,3 +177,57 @@ class Attribution:
     content: Span
     kind: AttributionKind
     speaker: str | None = None
+
+
+ProvenanceRelation = Literal["copies", "rewrites", "cites"]
+# dated: publication dates order the pair; cited: same day, the later names the earlier;
+# unknown: nothing orders them (from/to is then only the likelier reading)
+Direction = Literal["dated", "cited", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Evidence of a provenance edge: a passage of the later article and, for copies and
+    rewrites, the passage of the earlier one it matches (None for a citation)."""
+
+    later: Span
+    earlier: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceEdge:
+    """`from_article_id` copies, rewrites or cites the earlier `to_article_id`."""
+
+    story_id: str
+    from_article_id: str
+    to_article_id: str
+    relation: ProvenanceRelation
+    score: float
+    direction: Direction
+    evidence: tuple[Passage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedOrigin:
+    """The source a story's articles name as its origin ("posted by the channel Black
+    Kite"): `article_id` is the earliest article naming it, `span` where; `articles` counts
+    the articles that name it so."""
+
+    story_id: str
+    name: str
+    article_id: str
+    span: Span
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recirculation:
+    """An article that brings a story back as new `lag_days` after its first report; `cues`
+    are the words that present it as fresh, `new_facts` the share of its names and numbers
+    the earlier coverage lacks."""
+
+    story_id: str
+    article_id: str
+    lag_days: int
+    cues: tuple[str, ...]
+    new_facts: float

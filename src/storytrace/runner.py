@@ -97,6 +97,16 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
             store.save_stories(
                 stage.function(store.articles(), store.embeddings(), store.stories())
             )
+        elif stage.name == "provenance":
+            store.save_provenance(
+                stage.function(
+                    store.articles(),
+                    store.stories(),
+                    store.near_copies(),
+                    store.date_mentions(),
+                    settings,
+                )
+            )
         else:
             raise NotImplementedError(f"no store writer for collection stage {stage.name}")
     except NotImplementedError:

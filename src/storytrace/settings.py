@@ -42,6 +42,12 @@ SETTINGS: tuple[Setting, ...] = (
         "lexicon (the rule-based fallback).",
         ("model", "lexicon"),
     ),
+    Setting(
+        "recirculation_days",
+        30,
+        "An article published this many days or more after its story's first report, "
+        "presenting it as new, is flagged as recirculated.",
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -61,6 +67,7 @@ class Settings:
     fetch_cache_dir: str = _BY_NAME["fetch_cache_dir"].default
     respect_robots: bool = _BY_NAME["respect_robots"].default
     attribution_cues: str = _BY_NAME["attribution_cues"].default
+    recirculation_days: int = _BY_NAME["recirculation_days"].default
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Settings:

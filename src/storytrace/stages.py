@@ -21,6 +21,7 @@ from storytrace.entities import entities
 from storytrace.errors import PlanError
 from storytrace.extract import extract_article
 from storytrace.parse import parse_article
+from storytrace.provenance import provenance
 from storytrace.stories import stories
 
 RUN_INPUTS = frozenset({"documents"})
@@ -72,6 +73,14 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"articles", "embeddings"}),
         frozenset({"stories", "near_copies"}),
         stories,
+    ),
+    Stage(
+        "provenance",
+        1,
+        "collection",
+        frozenset({"articles", "stories", "near_copies", "date_mentions"}),
+        frozenset({"provenance", "named_origins", "recirculations"}),
+        provenance,
     ),
 )
 

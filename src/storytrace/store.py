@@ -10,6 +10,7 @@ per second), never row by row.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -20,6 +21,7 @@ import pyarrow as pa
 
 from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
+from storytrace.provenance import ProvenanceIndex
 from storytrace.records import (
     Article,
     Attribution,
@@ -29,7 +31,11 @@ from storytrace.records import (
     Entity,
     LedgerEntry,
     Mention,
+    NamedOrigin,
     NearCopy,
+    Passage,
+    ProvenanceEdge,
+    Recirculation,
     Span,
     Story,
 )
@@ -92,6 +98,24 @@ MIGRATIONS: tuple[str, ...] = (
         cue_text VARCHAR, cue_start INTEGER, cue_end INTEGER,
         content_text VARCHAR NOT NULL, content_start INTEGER NOT NULL,
         content_end INTEGER NOT NULL, kind VARCHAR NOT NULL, speaker VARCHAR
+    );
+    """,
+    # 6: provenance within stories: edges with their evidence (JSON), named origins, and
+    # articles recirculating a story as new
+    """
+    CREATE TABLE provenance (
+        story_id VARCHAR NOT NULL, from_article_id VARCHAR NOT NULL,
+        to_article_id VARCHAR NOT NULL, relation VARCHAR NOT NULL, score DOUBLE NOT NULL,
+        direction VARCHAR NOT NULL, evidence VARCHAR NOT NULL
+    );
+    CREATE TABLE named_origins (
+        story_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, article_id VARCHAR NOT NULL,
+        text VARCHAR NOT NULL, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,
+        articles INTEGER NOT NULL
+    );
+    CREATE TABLE recirculations (
+        story_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL, lag_days INTEGER NOT NULL,
+        cues VARCHAR[], new_facts DOUBLE NOT NULL
     );
     """,
 )
@@ -339,6 +363,43 @@ class Store:
                     pa.Table.from_pylist([dataclasses.asdict(copy) for copy in index.near_copies]),
                 )
 
+    def save_provenance(self, index: ProvenanceIndex) -> None:
+        """Replace provenance edges, named origins and recirculations (re-linked whole)."""
+        tables = {
+            "provenance": [
+                {
+                    "story_id": e.story_id,
+                    "from_article_id": e.from_article_id,
+                    "to_article_id": e.to_article_id,
+                    "relation": e.relation,
+                    "score": e.score,
+                    "direction": e.direction,
+                    "evidence": json.dumps([dataclasses.asdict(p) for p in e.evidence]),
+                }
+                for e in index.edges
+            ],
+            "named_origins": [
+                {
+                    "story_id": o.story_id,
+                    "name": o.name,
+                    "article_id": o.article_id,
+                    "text": o.span.text,
+                    "span_start": o.span.start,
+                    "span_end": o.span.end,
+                    "articles": o.articles,
+                }
+                for o in index.origins
+            ],
+            "recirculations": [
+                {**dataclasses.asdict(r), "cues": list(r.cues)} for r in index.recirculations
+            ],
+        }
+        with self._transaction():
+            for table, rows in tables.items():
+                self._db.execute(f"DELETE FROM {table}")
+                if rows:
+                    self._insert(table, pa.Table.from_pylist(rows))
+
     # -- reading ------------------------------------------------------------------------
 
     def articles_pending(self, stage: str) -> list[str]:
@@ -406,6 +467,41 @@ class Store:
         ).fetchall()
         return [NearCopy(*row) for row in rows]
 
+    def provenance(self) -> ProvenanceIndex:
+        edges = [
+            ProvenanceEdge(
+                story,
+                later,
+                earlier,
+                relation,
+                score,
+                direction,
+                tuple(
+                    Passage(Span(**p["later"]), Span(**p["earlier"]) if p["earlier"] else None)
+                    for p in json.loads(evidence)
+                ),
+            )
+            for story, later, earlier, relation, score, direction, evidence in self._db.execute(
+                "SELECT story_id, from_article_id, to_article_id, relation, score, direction, "
+                "evidence FROM provenance ORDER BY story_id, from_article_id, to_article_id"
+            ).fetchall()
+        ]
+        origins = [
+            NamedOrigin(story, name, article, Span(text, start, end), count)
+            for story, name, article, text, start, end, count in self._db.execute(
+                "SELECT story_id, name, article_id, text, span_start, span_end, articles "
+                "FROM named_origins ORDER BY story_id"
+            ).fetchall()
+        ]
+        recirculations = [
+            Recirculation(story, article, lag, tuple(cues or ()), new_facts)
+            for story, article, lag, cues, new_facts in self._db.execute(
+                "SELECT story_id, article_id, lag_days, cues, new_facts FROM recirculations "
+                "ORDER BY story_id, article_id"
+            ).fetchall()
+        ]
+        return ProvenanceIndex(tuple(edges), tuple(origins), tuple(recirculations))
+
     def date_mentions(self) -> list[DateMention]:
         rows = self._db.execute(
             "SELECT article_id, text, span_start, span_end, resolved, precision "
@@ -466,6 +562,7 @@ class Store:
             "mentions",
             "entities",
             "attributions",
+            "provenance",
         ):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0

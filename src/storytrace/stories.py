@@ -32,7 +32,6 @@ import hashlib
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -40,6 +39,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
 
+from storytrace.dates import day_number
 from storytrace.near_copies import near_copies
 from storytrace.records import Article, Embedding, NearCopy, Story
 
@@ -123,7 +123,7 @@ def cluster(
         (1 - TFIDF_WEIGHT, vectors),
     ]
     asking = [i for i in range(count) if seed is None or seed[i] < 0]
-    days = [_day(value) for value in dates]
+    days = [day_number(value) for value in dates]
     pairs: set[tuple[int, int]] = set()
     groups = _neighbourhoods(asking, days, count)
     if count > EXACT_LIMIT:
@@ -325,15 +325,6 @@ def _dot(left: Any, right: Any) -> float:
     if sparse.issparse(left):
         return float(left.multiply(right).sum())
     return float(np.dot(left, right))
-
-
-def _day(value: str | None) -> int | None:
-    if value and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10]).toordinal()
-        except ValueError:
-            return None
-    return None
 
 
 def _apart(left: tuple[int | None, int | None], right: tuple[int | None, int | None]) -> bool:

@@ -97,6 +97,7 @@ def tasks() -> dict[str, Task]:
     from storytrace.evaluation.attribution import score_attribution
     from storytrace.evaluation.extraction import score_extraction, score_text_cleaning
     from storytrace.evaluation.names import score_names
+    from storytrace.evaluation.reuse import score_reuse
     from storytrace.evaluation.stories import score_stories
 
     registered = [
@@ -106,6 +107,7 @@ def tasks() -> dict[str, Task]:
         Task("attribution", "attribution/polnear", score_attribution, "content_exact_f1"),
         Task("stories", "stories/basil-dev.jsonl", score_stories, "b3_f1"),
         Task("stories-ecbplus", "stories/ecbplus-dev.jsonl", score_stories, "b3_f1"),
+        Task("reuse", "reuse/clough-stevenson.csv", score_reuse, "accuracy"),
     ]
     return {task.name: task for task in registered}
 
