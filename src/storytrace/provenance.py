@@ -126,10 +126,10 @@ def story_edges(
             if _published_after(other, article):
                 continue  # `other` came later: it is the one that may draw on `article`
             copied = containment(texts[article.id], texts[other.id])
-            aligned = alignment(texts[article.id], texts[other.id], idf).score
+            aligned = alignment(texts[article.id], texts[other.id], idf)
             kind = relation(copied, aligned)
             if kind is not None:
-                rank = (kind == "copies", copied if kind == "copies" else aligned)
+                rank = (kind == "copies", copied if kind == "copies" else aligned.score)
                 if best is None or rank > best[0]:
                     best = (rank, kind, other)
         if best is not None:

@@ -10,7 +10,7 @@ Two measures, both read from the later text's side (what share of it comes from 
   rewrite keeps the facts and their order but not the wording, so it aligns without
   containing.
 
-`relation` turns them into copies / rewrites / None with two thresholds that
+`relation` turns them into copies / rewrites / None with thresholds that
 `storytrace eval reuse` measures on the Clough-Stevenson corpus. Texts are prepared once
 (`Text`) so that one text is compared with many at the cost of set operations.
 """
@@ -29,6 +29,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 COPY_CONTAINMENT = 0.6  # trigram containment from which a text is a copy
 REWRITE_ALIGNMENT = 0.3  # share of sentences aligned in order from which it is a rewrite
+MIN_ALIGNED = 3  # ... and at least this many sentences
 SENTENCE_MATCH = 0.5  # idf-weighted share of a sentence's words its match must carry
 MIN_CONTENT_WORDS = 3  # shorter sentences ("Let that sink in.") are not compared
 
@@ -169,10 +170,13 @@ def _increasing_run(
     return run[::-1]
 
 
-def relation(copied: float, aligned: float) -> ReuseRelation | None:
-    """copies / rewrites / None (independent) from containment and alignment scores."""
+def relation(copied: float, aligned: Alignment) -> ReuseRelation | None:
+    """copies / rewrites / None (independent) from containment and alignment.
+
+    A rewrite needs `MIN_ALIGNED` sentences retold in order besides the share: in a brief of
+    two sentences one shared fact is what any two reports of the event have in common."""
     if copied >= COPY_CONTAINMENT:
         return "copies"
-    if aligned >= REWRITE_ALIGNMENT:
+    if aligned.score >= REWRITE_ALIGNMENT and len(aligned.pairs) >= MIN_ALIGNED:
         return "rewrites"
     return None

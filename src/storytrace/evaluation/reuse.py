@@ -35,15 +35,17 @@ def score_reuse(path: Path, workers: int, limit: int | None = None) -> Scorecard
     prepared = {text: Text.of(text) for row in rows for text in row[:2]}
     idf = idf_weights(prepared)
     levels, copied, aligned, ours, baseline = [], [], [], [], []
+    verdicts: list[str | None] = []
     for answer, source, level in rows:
         later, earlier = prepared[answer], prepared[source]
         contained = containment(later, earlier)
-        ordered = alignment(later, earlier, idf).score
+        ordered = alignment(later, earlier, idf)
         gold = GOLD[level.strip()]
         levels.append(int(level))
         copied.append(contained)
-        aligned.append(ordered)
-        ours.append(relation(contained, ordered) == gold)
+        aligned.append(ordered.score)
+        verdicts.append(relation(contained, ordered))
+        ours.append(verdicts[-1] == gold)
         cut = (
             "copies"
             if contained >= COPY_CONTAINMENT
@@ -54,8 +56,8 @@ def score_reuse(path: Path, workers: int, limit: int | None = None) -> Scorecard
         baseline.append(cut == gold)
     reused = [max(c, a) for c, a in zip(copied, aligned, strict=True)]
     detected = [
-        (relation(c, a) is not None) == (level > 0)
-        for c, a, level in zip(copied, aligned, levels, strict=True)
+        (verdict is not None) == (level > 0)
+        for verdict, level in zip(verdicts, levels, strict=True)
     ]
     metrics = (
         Metric("accuracy", sum(ours) / len(rows)),
