@@ -263,6 +263,30 @@ def test_the_blog_rewrites_the_meridian_herald_and_recirculates_the_story(
     assert repost["new_facts"] <= 0.2
 
 
+def test_show_lists_what_each_article_draws_on(tmp_path: Path) -> None:
+    db = tmp_path / "show.duckdb"
+    corpus = [
+        str(EXAMPLES / "corpus" / name)
+        for name in (
+            "meridian-herald-leak.html",
+            "truth-signal-blog-breaking.html",
+            "kalvo-times-black-kite-recording.html",
+        )
+    ]
+    assert CliRunner().invoke(cli, ["run", *corpus, "--db", str(db), "--quiet"]).exit_code == 0
+    listed = CliRunner().invoke(cli, ["stories", "--db", str(db), "--json"])
+    (story,) = [s for s in json.loads(listed.output) if len(s["article_ids"]) == 3]
+    shown = CliRunner().invoke(cli, ["show", story["id"], "--db", str(db), "--json"])
+    articles = {a["outlet"]: a for a in json.loads(shown.output)["articles"]}
+    blog = articles["Truth Signal"]
+    assert [d["relation"] for d in blog["draws_on"]] == ["rewrites"]
+    assert blog["draws_on"][0]["article_id"] == articles["Meridian Herald"]["id"]
+    assert blog["recirculated_after_days"] == 164
+    table = CliRunner().invoke(cli, ["show", story["id"], "--db", str(db)])
+    assert "recirculated" in table.output and "164" in table.output  # cells wrap in the table
+    assert "origin named by the articles: Black Kite" in table.output
+
+
 def test_the_fact_check_cites_the_first_report(exported: dict[str, object]) -> None:
     cite = _edges(exported)[
         ("corpus/verity-desk-factcheck.html", "corpus/kalvo-times-black-kite-recording.html")

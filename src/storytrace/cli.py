@@ -295,7 +295,8 @@ def stories(db: str, as_json: bool) -> None:
 @_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def show(story: str, db: str, as_json: bool) -> None:
-    """Show one STORY: its articles by date, with outlet and source."""
+    """Show one STORY: its articles by date, what each draws on (copies, rewrites, cites),
+    the source named as its origin, and late reposts (`--json` adds each article's source)."""
     _require_store(db)
     with Store(db) as store:
         found = next((s for s in store.stories() if s.id == story), None)
@@ -304,12 +305,18 @@ def show(story: str, db: str, as_json: bool) -> None:
                 f"no story {story!r} in {db}", hint="list them with: storytrace stories"
             )
         articles = store.articles(found.article_ids)
+        traced = store.provenance()
+    edges = [e for e in traced.edges if e.story_id == story]
+    origin = next((o for o in traced.origins if o.story_id == story), None)
+    reposts = {r.article_id: r for r in traced.recirculations if r.story_id == story}
+    outlet = {a.id: a.outlet or a.id for a in articles}
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "id": found.id,
                     "title": found.title,
+                    "named_origin": origin.name if origin else None,
                     "articles": [
                         {
                             "id": a.id,
@@ -317,6 +324,18 @@ def show(story: str, db: str, as_json: bool) -> None:
                             "outlet": a.outlet,
                             "title": a.title,
                             "source": a.source,
+                            "draws_on": [
+                                {
+                                    "relation": e.relation,
+                                    "article_id": e.to_article_id,
+                                    "direction": e.direction,
+                                }
+                                for e in edges
+                                if e.from_article_id == a.id
+                            ],
+                            "recirculated_after_days": (
+                                reposts[a.id].lag_days if a.id in reposts else None
+                            ),
                         }
                         for a in articles
                     ],
@@ -325,10 +344,22 @@ def show(story: str, db: str, as_json: bool) -> None:
             )
         )
         return
-    table = Table("published", "outlet", "title", "source", title=found.title)
+    caption = f"origin named by the articles: {origin.name}" if origin else None
+    table = Table("published", "outlet", "title", "draws on", title=found.title, caption=caption)
     for article in articles:
+        draws = [
+            f"{e.relation} {outlet.get(e.to_article_id, e.to_article_id)}"
+            + ("" if e.direction == "dated" else f" ({e.direction} order)")
+            for e in edges
+            if e.from_article_id == article.id
+        ]
+        if article.id in reposts:
+            draws.append(f"recirculated after {reposts[article.id].lag_days} days")
         table.add_row(
-            article.published or "?", article.outlet or "?", article.title or "", article.source
+            article.published or "?",
+            article.outlet or "?",
+            article.title or "",
+            "; ".join(draws),
         )
     stdout.print(table)
 
