@@ -113,6 +113,44 @@ def contract_document(store: Store) -> dict[str, Any]:
     ]
     entities = [dataclasses.asdict(entity) for entity in store.entities()]
     entity_of = store.entity_of_local_names()
+    families = store.quote_families()
+    family_of: dict[str, str] = {
+        q.attribution_id: f.id for f in families for q in f.quotations() if q.attribution_id
+    }
+    quote_families = [
+        {
+            "id": f.id,
+            "story_id": f.story_id,
+            "speaker": f.speaker,
+            "speaker_entity_id": f.speaker_entity_id,
+            "canonical": f.canonical,
+            "variants": [
+                {
+                    "text": v.text,
+                    "article_ids": list(dict.fromkeys(q.article_id for q in v.quotations)),
+                    "quotations": [
+                        {
+                            "article_id": q.article_id,
+                            "text": q.span.text,
+                            "start": q.span.start,
+                            "end": q.span.end,
+                            "speaker": q.speaker,
+                            "speaker_entity_id": q.speaker_entity_id,
+                        }
+                        for q in v.quotations
+                    ],
+                    "changes": [dataclasses.asdict(c) for c in v.changes],
+                    "diff": [
+                        {"op": op, "canonical": before, "variant": after}
+                        for op, before, after in v.diff
+                    ],
+                }
+                for v in f.variants
+            ],
+            "first_seen": {"article_id": f.first_article_id, "date": f.first_date},
+        }
+        for f in families
+    ]
     attributions = [
         {
             "id": a.id,
@@ -123,7 +161,7 @@ def contract_document(store: Store) -> dict[str, Any]:
             "kind": a.kind,
             "speaker": a.speaker,
             "speaker_entity_id": entity_of.get((a.article_id, a.speaker)) if a.speaker else None,
-            "family_id": None,
+            "family_id": family_of.get(a.id),
         }
         for a in store.attributions()
     ]
@@ -135,6 +173,7 @@ def contract_document(store: Store) -> dict[str, Any]:
         entities=entities,
         attributions=attributions,
         provenance=provenance,
+        quote_families=quote_families,
         dates=dates,
         ledger=ledger,
     )

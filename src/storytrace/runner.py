@@ -107,6 +107,16 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
                     settings,
                 )
             )
+        elif stage.name == "quote_families":
+            store.save_quote_families(
+                stage.function(
+                    store.articles(),
+                    store.stories(),
+                    store.attributions(),
+                    store.entities(),
+                    store.entity_of_local_names(),
+                )
+            )
         else:
             raise NotImplementedError(f"no store writer for collection stage {stage.name}")
     except NotImplementedError:

@@ -22,6 +22,7 @@ from storytrace.errors import PlanError
 from storytrace.extract import extract_article
 from storytrace.parse import parse_article
 from storytrace.provenance import provenance
+from storytrace.quote_families import quote_families
 from storytrace.stories import stories
 
 RUN_INPUTS = frozenset({"documents"})
@@ -81,6 +82,14 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"articles", "stories", "near_copies", "date_mentions"}),
         frozenset({"provenance", "named_origins", "recirculations"}),
         provenance,
+    ),
+    Stage(
+        "quote_families",
+        1,
+        "collection",
+        frozenset({"articles", "stories", "attributions", "entities"}),
+        frozenset({"quote_families"}),
+        quote_families,
     ),
 )
 

@@ -22,6 +22,7 @@ import pyarrow as pa
 from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
 from storytrace.provenance import ProvenanceIndex
+from storytrace.quote_families import QuoteFamily, family_from_dict, family_to_dict
 from storytrace.records import (
     Article,
     Attribution,
@@ -116,6 +117,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE recirculations (
         story_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL, lag_days INTEGER NOT NULL,
         cues VARCHAR[], new_facts DOUBLE NOT NULL
+    );
+    """,
+    # 7: quote families (each whole, as JSON) and the quotations they hold, by article
+    """
+    CREATE TABLE quote_families (
+        id VARCHAR PRIMARY KEY, story_id VARCHAR NOT NULL, family VARCHAR NOT NULL
+    );
+    CREATE TABLE quotations (
+        family_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL, span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL, attribution_id VARCHAR
     );
     """,
 )
@@ -400,6 +411,29 @@ class Store:
                 if rows:
                     self._insert(table, pa.Table.from_pylist(rows))
 
+    def save_quote_families(self, families: Sequence[QuoteFamily]) -> None:
+        """Replace the quote families (re-linked whole)."""
+        rows = [
+            {"id": f.id, "story_id": f.story_id, "family": json.dumps(family_to_dict(f))}
+            for f in families
+        ]
+        quoted = [
+            {
+                "family_id": f.id,
+                "article_id": q.article_id,
+                "span_start": q.span.start,
+                "span_end": q.span.end,
+                "attribution_id": q.attribution_id,
+            }
+            for f in families
+            for q in f.quotations()
+        ]
+        with self._transaction():
+            for table, table_rows in (("quote_families", rows), ("quotations", quoted)):
+                self._db.execute(f"DELETE FROM {table}")
+                if table_rows:
+                    self._insert(table, pa.Table.from_pylist(table_rows))
+
     # -- reading ------------------------------------------------------------------------
 
     def articles_pending(self, stage: str) -> list[str]:
@@ -502,6 +536,12 @@ class Store:
         ]
         return ProvenanceIndex(tuple(edges), tuple(origins), tuple(recirculations))
 
+    def quote_families(self) -> list[QuoteFamily]:
+        rows = self._db.execute(
+            "SELECT family FROM quote_families ORDER BY story_id, id"
+        ).fetchall()
+        return [family_from_dict(json.loads(row[0])) for row in rows]
+
     def date_mentions(self) -> list[DateMention]:
         rows = self._db.execute(
             "SELECT article_id, text, span_start, span_end, resolved, precision "
@@ -563,6 +603,7 @@ class Store:
             "entities",
             "attributions",
             "provenance",
+            "quote_families",
         ):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0

@@ -1,0 +1,443 @@
+"""quote_families: every rendering of one utterance within a story, and how it mutated.
+
+A quotation is the text inside one pair of quotation marks (three words or more; a quote
+reopened at each paragraph gives one quotation per paragraph), with the speaker of the
+attribution whose content holds it. Two quotations of one story are one utterance when
+
+- the shorter appears almost verbatim inside the longer (`VERBATIM_SHARE` of its words, in
+  order, in one stretch): a truncation, a partial quote, a re-typed copy;
+- or their sentence vectors (MiniLM) are close (`PARAPHRASE` or more): the same words
+  reworded or translated differently ("a decision" / "a solution" / "everything is in place").
+
+Quotations given to different speakers must be closer still (`OTHER_SPEAKER`): the same
+words put in another mouth are a mutation worth showing, two people's similar phrases are
+not one utterance. Short quotations (under `SHORT_WORDS` words) join only verbatim: their
+vectors say little. Families are the connected groups (single link) with quotations from two
+or more articles.
+
+The canonical text is the rendering of the earliest article (by publication date; on a tie,
+the most common rendering). Each variant is diffed word by word against it and its
+meaningful changes are named: a hedge or a negation added or dropped, a number changed,
+the speaker changed, the quote truncated or expanded, words added, dropped or reworded.
+
+Candidates: quotations of a story are compared only when they share a content word that is
+not among the story's most common ones, at most `CANDIDATES` per quotation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from storytrace.attributions import quote_regions
+from storytrace.records import Article, Attribution, Entity, Span, Story
+
+MIN_WORDS = 3
+VERBATIM_SHARE = 0.9  # of the shorter quotation's words found in order inside the longer
+PARAPHRASE = 0.75  # cosine of the MiniLM vectors
+OTHER_SPEAKER = 0.85  # cosine needed when the two are given to different speakers
+SHORT_WORDS = 6  # shorter quotations join only verbatim
+CANDIDATES = 40
+COMMON_WORD_SHARE = 0.5
+
+HEDGES = frozenset(
+    "probably possibly perhaps maybe likely unlikely reportedly allegedly apparently "
+    "seemingly supposedly purportedly may might could would should".split()
+)
+NEGATIONS = frozenset("not no never nobody nothing none neither nor without n't cannot".split())
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_NUMBER = re.compile(r"^\d[\d.,]*$")
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+    "fifty hundred thousand million billion dozen half".split()
+)
+_TRIM = " \t\n\"'“”‘’«»„,;:"
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """One rendering of an utterance in one article: the words inside the marks."""
+
+    article_id: str
+    span: Span
+    attribution_id: str | None = None
+    speaker: str | None = None
+    speaker_entity_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A meaningful difference of a variant from the canonical text: `kind` is one of
+    hedge_added, hedge_dropped, negation_added, negation_dropped, number_changed,
+    speaker_changed, truncated, expanded, words_added, words_dropped, reworded."""
+
+    kind: str
+    canonical: str
+    variant: str
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One wording of the utterance and the articles that carry it; `diff` is the word-level
+    diff against the canonical text as (op, canonical words, variant words), op one of
+    equal, insert, delete, replace."""
+
+    text: str
+    quotations: tuple[Quotation, ...]
+    changes: tuple[Change, ...]
+    diff: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFamily:
+    id: str
+    story_id: str
+    canonical: str
+    speaker: str | None
+    speaker_entity_id: str | None
+    variants: tuple[Variant, ...]
+    first_article_id: str
+    first_date: str | None
+
+    def quotations(self) -> Iterable[Quotation]:
+        for variant in self.variants:
+            yield from variant.quotations
+
+
+# -- quotations -------------------------------------------------------------------------
+
+
+def quotations(
+    article: Article,
+    attributions: Sequence[Attribution] = (),
+    entity_of: Mapping[tuple[str, str], str] | None = None,
+) -> list[Quotation]:
+    """The article's quotations of three words or more, each with the speaker of the
+    attribution whose content holds it when `entity_of` resolves that speaker (with no
+    mapping given, any speaker is kept)."""
+    found = []
+    for start, end in quote_regions(article.text):
+        inner = article.text[start:end]
+        left = len(inner) - len(inner.lstrip(_TRIM))
+        right = len(inner.rstrip(_TRIM))
+        if right <= left:
+            continue
+        span = Span(inner[left:right], start + left, start + right)
+        if len(_WORD.findall(span.text)) < MIN_WORDS:
+            continue
+        holder = next(
+            (a for a in attributions if a.content.start <= span.start < a.content.end), None
+        )
+        speaker = holder.speaker if holder else None
+        entity = entity_of.get((article.id, speaker)) if speaker and entity_of is not None else None
+        if entity_of is not None and entity is None:
+            speaker = None
+        found.append(Quotation(article.id, span, holder.id if holder else None, speaker, entity))
+    return found
+
+
+def _normal(text: str) -> str:
+    return " ".join(word.casefold().replace("’", "'") for word in _WORD.findall(text))
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _normal(text).split() if w not in ENGLISH_STOP_WORDS and len(w) > 1}
+
+
+# -- families ---------------------------------------------------------------------------
+
+
+def quote_families(
+    articles: Sequence[Article],
+    stories: Sequence[Story],
+    attributions: Sequence[Attribution],
+    entities: Sequence[Entity],
+    entity_of: Mapping[tuple[str, str], str],
+    encode: Encoder | None = None,
+) -> tuple[QuoteFamily, ...]:
+    """The quote families of every story (see the module doc). `entity_of` maps (article,
+    local name) to a canonical entity; only people count as speakers (an attribution to
+    "the channel" or "Kalvo" says where words came from, not who said them). `encode`
+    turns texts into L2-normalised vectors; by default the MiniLM sentence model."""
+    people = {e.id for e in entities if e.type == "person"}
+    person_of = {key: entity for key, entity in entity_of.items() if entity in people}
+    by_id = {article.id: article for article in articles}
+    held: dict[str, list[Attribution]] = defaultdict(list)
+    for attribution in attributions:
+        held[attribution.article_id].append(attribution)
+    families: list[QuoteFamily] = []
+    for story in stories:
+        members = [by_id[a] for a in story.article_ids if a in by_id]
+        if len(members) < 2:
+            continue
+        found = [q for a in members for q in quotations(a, held[a.id], person_of)]
+        families += story_families(story.id, members, found, encode or _minilm)
+    return tuple(families)
+
+
+def story_families(
+    story_id: str, members: Sequence[Article], found: Sequence[Quotation], encode: Encoder
+) -> list[QuoteFamily]:
+    if len({q.article_id for q in found}) < 2:
+        return []
+    texts = [_normal(q.span.text) for q in found]
+    pairs = _candidate_pairs(found)
+    parent = list(range(len(found)))
+
+    def root(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    undecided = []
+    for i, j in pairs:
+        if _verbatim(texts[i], texts[j]):
+            parent[root(i)] = root(j)
+        elif min(len(texts[i].split()), len(texts[j].split())) >= SHORT_WORDS:
+            undecided.append((i, j))  # a short phrase joins only verbatim: its vector says little
+    if undecided:
+        needed = sorted({k for pair in undecided for k in pair})
+        vectors = encode([found[k].span.text for k in needed])
+        row = {k: position for position, k in enumerate(needed)}
+        for i, j in undecided:
+            if root(i) == root(j):
+                continue
+            cosine = float(vectors[row[i]] @ vectors[row[j]])
+            least = OTHER_SPEAKER if _other_speaker(found[i], found[j]) else PARAPHRASE
+            if cosine >= least:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(found)):
+        groups[root(index)].append(index)
+    published = {a.id: a.published for a in members}
+    order = {a.id: position for position, a in enumerate(members)}
+    families = [
+        _family(story_id, [found[k] for k in group], published, order)
+        for group in groups.values()
+        if len({found[k].article_id for k in group}) >= 2
+    ]
+    return sorted(families, key=lambda f: (f.first_date or "9999", order[f.first_article_id]))
+
+
+def _verbatim(left: str, right: str) -> bool:
+    """The shorter text's words appear, nearly all (`VERBATIM_SHARE`) and in one stretch at
+    most two words longer, inside the longer text: a truncation, a partial quote, a re-typed
+    copy."""
+    short, long = sorted((left.split(), right.split()), key=len)
+    if len(short) < MIN_WORDS:
+        return False
+    matcher = difflib.SequenceMatcher(None, short, long, autojunk=False)
+    blocks = [block for block in matcher.get_matching_blocks() if block.size]
+    matched = sum(block.size for block in blocks)
+    if not blocks or matched < VERBATIM_SHARE * len(short):
+        return False
+    stretch = blocks[-1].b + blocks[-1].size - blocks[0].b
+    return stretch <= len(short) + 2
+
+
+def _other_speaker(left: Quotation, right: Quotation) -> bool:
+    if left.speaker_entity_id and right.speaker_entity_id:
+        return left.speaker_entity_id != right.speaker_entity_id
+    if left.speaker and right.speaker:
+        return _normal(left.speaker) != _normal(right.speaker)
+    return False
+
+
+def _candidate_pairs(found: Sequence[Quotation]) -> list[tuple[int, int]]:
+    """Pairs of quotations sharing a content word the story does not use everywhere; for a
+    quotation without content words ("it will be next"), every quotation it could be in."""
+    words = [_content_words(q.span.text) for q in found]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, bag in enumerate(words):
+        for word in bag:
+            postings[word].append(index)
+    common = max(2, int(COMMON_WORD_SHARE * len(found)))
+    shared: list[Counter[int]] = [Counter() for _ in found]
+    for holders in postings.values():
+        if len(holders) <= common:
+            for index in holders:
+                shared[index].update(holders)
+    pairs: set[tuple[int, int]] = set()
+    for index in range(len(found)):
+        shared[index].pop(index, None)
+        if words[index]:
+            neighbours = [other for other, _ in shared[index].most_common(CANDIDATES)]
+        else:
+            neighbours = list(range(len(found)))  # a quote of function words only: rare
+        pairs |= {(min(index, o), max(index, o)) for o in neighbours if o != index}
+    return sorted(pairs)
+
+
+def _canonical(members: list[Quotation], published: Mapping[str, str | None]) -> Quotation:
+    """The rendering of the earliest article (its fullest, if it quotes several); on a tie
+    of dates between articles (or with no dates), the most common rendering, then the
+    fullest. `members` come in date order."""
+    earliest = published[members[0].article_id]
+    pool = [q for q in members if published[q.article_id] == earliest] if earliest else members
+    counts = Counter(_normal(q.span.text) for q in members)
+    if len({q.article_id for q in pool}) == 1:
+        return max(pool, key=lambda q: len(q.span.text))
+    return max(pool, key=lambda q: (counts[_normal(q.span.text)], len(q.span.text)))
+
+
+def _family(
+    story_id: str,
+    members: list[Quotation],
+    published: Mapping[str, str | None],
+    order: Mapping[str, int],
+) -> QuoteFamily:
+    members.sort(
+        key=lambda q: (published[q.article_id] or "9999", order[q.article_id], q.span.start)
+    )
+    by_text: dict[str, list[Quotation]] = defaultdict(list)
+    for quotation in members:
+        by_text[_normal(quotation.span.text)].append(quotation)
+    first = _canonical(members, published)
+    canonical = by_text[_normal(first.span.text)]
+    speakers = Counter(q.speaker_entity_id or q.speaker for q in members if q.speaker)
+    speaker_key = next(iter(speakers.most_common(1)), (None, 0))[0]
+    lead = next(
+        (q for q in canonical if q.speaker),
+        next((q for q in members if (q.speaker_entity_id or q.speaker) == speaker_key), first),
+    )
+    variants = [_variant(first, rendering, lead) for rendering in by_text.values()]
+    variants.sort(key=lambda v: members.index(v.quotations[0]))
+    digest = hashlib.sha1(
+        f"{story_id}|{first.article_id}|{first.span.start}".encode(), usedforsecurity=False
+    ).hexdigest()
+    return QuoteFamily(
+        id=f"q{digest[:11]}",
+        story_id=story_id,
+        canonical=first.span.text,
+        speaker=lead.speaker,
+        speaker_entity_id=lead.speaker_entity_id,
+        variants=tuple(variants),
+        first_article_id=first.article_id,
+        first_date=published[first.article_id],
+    )
+
+
+# -- mutations --------------------------------------------------------------------------
+
+
+def _variant(canonical: Quotation, rendering: list[Quotation], lead: Quotation) -> Variant:
+    ops = diff_words(canonical.span.text, rendering[0].span.text)
+    changes = list(changes_of(ops))
+    speakers = {q.speaker_entity_id or q.speaker for q in rendering if q.speaker}
+    lead_speaker = lead.speaker_entity_id or lead.speaker
+    if lead.speaker and speakers and lead_speaker not in speakers:
+        other = next(q.speaker for q in rendering if q.speaker)
+        changes.append(Change("speaker_changed", lead.speaker, other or ""))
+    return Variant(rendering[0].span.text, tuple(rendering), tuple(changes), tuple(ops))
+
+
+def diff_words(canonical: str, variant: str) -> list[tuple[str, str, str]]:
+    """Word-level diff of `variant` against `canonical` (case and curly marks ignored in
+    the comparison, kept in the words shown)."""
+    left, right = _WORD.findall(canonical), _WORD.findall(variant)
+    matcher = difflib.SequenceMatcher(
+        None, [_normal(w) for w in left], [_normal(w) for w in right], autojunk=False
+    )
+    return [
+        (op, " ".join(left[i1:i2]), " ".join(right[j1:j2]))
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+
+
+def changes_of(ops: Sequence[tuple[str, str, str]]) -> Iterable[Change]:
+    """The meaningful changes in a word-level diff."""
+    edits = [op for op in ops if op[0] != "equal"]
+    if not edits:
+        return
+    kinds = [op[0] for op in ops]
+    # only the ends cut off: a truncation; only words around the canonical: an expansion
+    if "equal" in kinds and all(op[0] == "delete" for op in edits) and _at_ends(ops, "delete"):
+        yield Change("truncated", " … ".join(op[1] for op in edits), "")
+        return
+    if "equal" in kinds and all(op[0] == "insert" for op in edits) and _at_ends(ops, "insert"):
+        yield Change("expanded", "", " … ".join(op[2] for op in edits))
+        return
+    for op, before, after in edits:
+        old, new = set(_normal(before).split()), set(_normal(after).split())
+        for kind, words in (("hedge", HEDGES), ("negation", NEGATIONS)):
+            if new & words - old:
+                yield Change(f"{kind}_added", before, after)
+            if old & words - new:
+                yield Change(f"{kind}_dropped", before, after)
+        if _numbers(before) != _numbers(after) and _numbers(before) and _numbers(after):
+            yield Change("number_changed", before, after)
+        elif op == "insert" and not (new & (HEDGES | NEGATIONS)):
+            yield Change("words_added", before, after)
+        elif op == "delete" and not (old & (HEDGES | NEGATIONS)):
+            yield Change("words_dropped", before, after)
+        elif op == "replace" and not ((old ^ new) & (HEDGES | NEGATIONS)):
+            yield Change("reworded", before, after)
+
+
+def _at_ends(ops: Sequence[tuple[str, str, str]], kind: str) -> bool:
+    inner = [op[0] for op in ops[1:-1]]
+    return kind not in inner
+
+
+def _numbers(text: str) -> set[str]:
+    return {w for w in _normal(text).split() if _NUMBER.match(w) or w in _NUMBER_WORDS}
+
+
+# -- serialisation ----------------------------------------------------------------------
+
+
+def family_to_dict(family: QuoteFamily) -> dict[str, Any]:
+    import dataclasses
+
+    return dataclasses.asdict(family)
+
+
+def family_from_dict(data: Mapping[str, Any]) -> QuoteFamily:
+    variants = tuple(
+        Variant(
+            v["text"],
+            tuple(
+                Quotation(
+                    q["article_id"],
+                    Span(**q["span"]),
+                    q["attribution_id"],
+                    q["speaker"],
+                    q["speaker_entity_id"],
+                )
+                for q in v["quotations"]
+            ),
+            tuple(Change(**c) for c in v["changes"]),
+            tuple((op, before, after) for op, before, after in v["diff"]),
+        )
+        for v in data["variants"]
+    )
+    return QuoteFamily(
+        data["id"],
+        data["story_id"],
+        data["canonical"],
+        data["speaker"],
+        data["speaker_entity_id"],
+        variants,
+        data["first_article_id"],
+        data["first_date"],
+    )
+
+
+def _minilm(texts: list[str]) -> np.ndarray:
+    from storytrace.models import sentence_model
+
+    vectors = sentence_model().encode(
+        texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False
+    )
+    return np.asarray(vectors, dtype=np.float32)
