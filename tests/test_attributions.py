@@ -250,3 +250,28 @@ def test_a_long_run_without_spaces_is_parsed_in_bounded_time_with_offsets_kept()
     assert time.process_time() - started < 30
     assert doc_text(doc) == text and len(doc.text) == len(text)
     assert [a.content.text for a in found] == ["“it is over.”"]
+
+
+def test_a_doubled_opening_mark_opens_one_quotation() -> None:
+    text = 'Here is the report:\n""We have learned something," he said. "And you exemplify it."'
+    quoted = [text[start:end] for start, end in quote_regions(text)]
+    assert quoted == ['""We have learned something,"', '"And you exemplify it."']
+
+
+def test_a_long_quote_not_reopened_runs_on_to_its_closing_mark() -> None:
+    text = (
+        "He wrote a letter:\n"
+        "“It has been prosecuted by both. Your statement “puts you at odds with the party.\n"
+        "And not on a trivial matter.\n"
+        "There are those who think we should pull out.”\n"
+        "Steele did not answer."
+    )
+    quoted = [text[start:end] for start, end in quote_regions(text)]
+    assert quoted == [
+        "“It has been prosecuted by both. Your statement “puts you at odds with the party.",
+        "And not on a trivial matter.",
+        "There are those who think we should pull out.”",
+    ]
+    # a paragraph that opens a quotation of its own ends the run
+    opened = text.replace("There are those", "“There are those")
+    assert "And not on a trivial matter." not in [opened[a:b] for a, b in quote_regions(opened)]

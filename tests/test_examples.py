@@ -14,7 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from storytrace.cli import cli
+from storytrace.evaluation.families import pairwise_scores
 from storytrace.export import contract_schema
+from storytrace.quote_families import Quotation
+from storytrace.records import Span
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples"
@@ -285,6 +288,57 @@ def test_show_lists_what_each_article_draws_on(tmp_path: Path) -> None:
     table = CliRunner().invoke(cli, ["show", story["id"], "--db", str(db)])
     assert "recirculated" in table.output and "164" in table.output  # cells wrap in the table
     assert "origin named by the articles: Black Kite" in table.output
+
+
+def test_quote_families_match_the_answer_key(exported: dict[str, object]) -> None:
+    """Pairwise over quotations against tests/data/families/example-families.json."""
+    by_file = _by_file(exported)
+    gold = json.loads((REPO / "tests/data/families/example-families.json").read_text("utf-8"))
+
+    def locate(quote: dict[str, str]) -> tuple[str, int, int]:
+        article = by_file[quote["file"]]
+        start = str(article["text"]).index(quote["excerpt"])
+        return (str(article["id"]), start, start + len(quote["excerpt"]))
+
+    groups = [[locate(q) for q in family["quotes"]] for family in gold["families"]]
+    excluded = [locate(q) for q in gold["excluded"]]
+    families = exported["quote_families"]
+    assert isinstance(families, list)
+    predicted = [
+        [
+            Quotation(q["article_id"], Span(q["text"], q["start"], q["end"]))
+            for variant in family["variants"]
+            for q in variant["quotations"]
+        ]
+        for family in families
+    ]
+    scores = {m.name: m.value for m in pairwise_scores(predicted, groups, excluded)}
+    assert scores["family_precision"] >= 0.85 and scores["family_recall"] >= 0.85, scores
+
+
+def test_the_reworded_quote_is_one_family_with_its_mutations(exported: dict[str, object]) -> None:
+    by_file = _by_file(exported)
+    first = by_file["corpus/kalvo-times-black-kite-recording.html"]
+    families = exported["quote_families"]
+    assert isinstance(families, list)
+    (family,) = [f for f in families if f["canonical"].startswith("There is already a decision")]
+    assert family["first_seen"] == {"article_id": first["id"], "date": "2025-03-03"}
+    assert family["speaker"] in {"Andrei Volkhonsky", "Andrey Volkhonskiy", "Andriy Volkhonskyi"}
+    changes = {v["text"]: {c["kind"] for c in v["changes"]} for v in family["variants"]}
+    assert (
+        "hedge_added"
+        in changes["There is already a decision on Lessaria. It will probably be next."]
+    )
+    assert "reworded" in changes["There is already a solution regarding Lessaria. It will be next."]
+    assert changes["it will be next"] == {"truncated"}
+    assert changes["There is a decision on Lessaria. It will be next."] == {"words_dropped"}
+    carriers = {a for v in family["variants"] for a in v["article_ids"]}
+    assert len(carriers) >= 12  # every article of the leak that quotes the recording
+    # the attributions of the quote point to their family
+    cpa = by_file["corpus/cpa-volkhonsky-recording.html"]["id"]
+    attributions = exported["attributions"]
+    assert isinstance(attributions, list)
+    assert any(a["family_id"] == family["id"] for a in attributions if a["article_id"] == cpa)
 
 
 def test_the_fact_check_cites_the_first_report(exported: dict[str, object]) -> None:

@@ -43,6 +43,8 @@ from storytrace.records import Attribution, AttributionKind, Mention, Span
 
 _OPENERS = {"“": "”", "„": "“", "«": "»", "»": "«", '"': '"'}
 _CLOSERS = frozenset({"”", '"', "»", "«", "“"})
+_CURLY_CLOSERS = frozenset({"”", "»"})
+MAX_CARRIED_PARAGRAPHS = 5
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _COMPLEMENTS = ("ccomp", "xcomp", "dobj", "attr", "oprd")
 # A longer "sentence" is a table, a list or hostile input the parser could not split; its
@@ -74,17 +76,31 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quotation, marks included, paired within paragraphs.
 
     Two apostrophes (`''`, the style of some archives) count as one straight mark and a
-    double backtick as an opening one."""
+    double backtick as an opening one. A quotation left open at the end of its paragraph
+    runs on (one region per paragraph) through paragraphs without marks up to a paragraph
+    whose first mark is a curly closing one: a long quote whose paragraphs were not
+    reopened."""
     marks = text.replace("''", '"\x00').replace("``", "“\x00")
     regions = []
+    carried: list[tuple[int, int]] = []  # paragraphs after an unclosed quotation
     for paragraph in _PARAGRAPH.finditer(marks):
         opened_at, closer = -1, ""
+        first_mark = next((c for c in paragraph.group() if c in _OPENERS or c in _CLOSERS), "")
+        if carried and first_mark in _CURLY_CLOSERS:
+            opened_at, closer = paragraph.start(), first_mark
+            regions += carried
+        if first_mark or len(carried) > MAX_CARRIED_PARAGRAPHS:
+            carried = []
+        elif carried:
+            carried.append(paragraph.span())
         for offset, char in enumerate(paragraph.group()):
             position = paragraph.start() + offset
             if opened_at < 0:
                 if char in _OPENERS:
                     opened_at, closer = position, _OPENERS[char]
                 continue
+            if position == opened_at + 1 and marks[position : position + 2] != '"\x00':
+                continue  # a doubled opening mark (`""We ...`): one quotation, not an empty one
             # a straight mark may close a curly quote: typed by hand, common
             if char == closer or char == '"' or (char in _CLOSERS and char != "“"):
                 end = position + 2 if marks[position + 1 : position + 2] == "\x00" else position + 1
@@ -92,7 +108,8 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
                 opened_at = -1
         if opened_at >= 0 and paragraph.end() - opened_at > 1:
             regions.append((opened_at, paragraph.end()))
-    return regions
+            carried = [(-1, -1)]  # a marker: the next paragraphs may continue it
+    return sorted(region for region in regions if region[0] >= 0)
 
 
 @dataclass(frozen=True, slots=True)

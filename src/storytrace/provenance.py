@@ -50,6 +50,7 @@ from storytrace.settings import Settings
 CANDIDATES = 8  # articles of a story compared with each article
 MAX_EVIDENCE = 3  # shared passages kept per edge
 COMMON_TRIGRAM_SHARE = 0.5  # trigrams in more of a story's texts than this are not indexed
+ALWAYS_INDEXED = 10  # ... unless held by this many or fewer (small stories)
 NEW_FACTS_MAX = 0.2  # a recirculated article: at most this share of its names and numbers new
 
 
@@ -183,7 +184,7 @@ def _candidates(articles: Sequence[Article], texts: dict[str, Text]) -> dict[str
     for position, article in enumerate(articles):
         for trigram in texts[article.id].trigrams:
             postings[trigram].append(position)
-    common = max(2, int(COMMON_TRIGRAM_SHARE * len(articles)))
+    common = max(ALWAYS_INDEXED, int(COMMON_TRIGRAM_SHARE * len(articles)))
     shared: list[Counter[int]] = [Counter() for _ in articles]
     for holders in postings.values():
         if 1 < len(holders) <= common:

@@ -5,7 +5,8 @@ reopened at each paragraph gives one quotation per paragraph), with the speaker 
 attribution whose content holds it. Two quotations of one story are one utterance when
 
 - the shorter appears almost verbatim inside the longer (`VERBATIM_SHARE` of its words, in
-  order, in one stretch): a truncation, a partial quote, a re-typed copy;
+  order, in one stretch): a truncation, a partial quote, a re-typed copy; or the two
+  share a run of `SHARED_RUN` words (overlapping partial quotes of one passage);
 - or their sentence vectors (MiniLM) are close (`PARAPHRASE` or more): the same words
   reworded or translated differently ("a decision" / "a solution" / "everything is in place").
 
@@ -42,11 +43,13 @@ from storytrace.records import Article, Attribution, Entity, Span, Story
 
 MIN_WORDS = 3
 VERBATIM_SHARE = 0.9  # of the shorter quotation's words found in order inside the longer
+SHARED_RUN = 6  # words in a row two renderings share
 PARAPHRASE = 0.75  # cosine of the MiniLM vectors
 OTHER_SPEAKER = 0.85  # cosine needed when the two are given to different speakers
 SHORT_WORDS = 6  # shorter quotations join only verbatim
 CANDIDATES = 40
-COMMON_WORD_SHARE = 0.5
+COMMON_WORD_SHARE = 0.5  # words in more of a story's quotations than this are not indexed
+ALWAYS_INDEXED = 10  # ... unless held by this many or fewer (small stories)
 
 HEDGES = frozenset(
     "probably possibly perhaps maybe likely unlikely reportedly allegedly apparently "
@@ -231,19 +234,34 @@ def story_families(
 
 
 def _verbatim(left: str, right: str) -> bool:
-    """The shorter text's words appear, nearly all (`VERBATIM_SHARE`) and in one stretch at
-    most two words longer, inside the longer text: a truncation, a partial quote, a re-typed
-    copy."""
-    short, long = sorted((left.split(), right.split()), key=len)
+    """One rendering holds the other almost word for word: the shorter's words appear,
+    nearly all (`VERBATIM_SHARE`) and in one stretch at most two words longer, inside the
+    longer (a truncation, a partial quote, a re-typed copy); or the two share a run of
+    `SHARED_RUN` words (two partial quotes of one passage that overlap)."""
+    short, long = sorted(
+        ([_stem(w) for w in left.split()], [_stem(w) for w in right.split()]), key=len
+    )
     if len(short) < MIN_WORDS:
         return False
     matcher = difflib.SequenceMatcher(None, short, long, autojunk=False)
+    run = matcher.find_longest_match(0, len(short), 0, len(long))
+    shared = short[run.a : run.a + run.size]
+    if run.size >= SHARED_RUN and len([w for w in shared if w not in ENGLISH_STOP_WORDS]) >= 2:
+        return True
     blocks = [block for block in matcher.get_matching_blocks() if block.size]
     matched = sum(block.size for block in blocks)
     if not blocks or matched < VERBATIM_SHARE * len(short):
         return False
     stretch = blocks[-1].b + blocks[-1].size - blocks[0].b
     return stretch <= len(short) + 2
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to see "supported" in "support" and "files" in "file"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
 
 
 def _other_speaker(left: Quotation, right: Quotation) -> bool:
@@ -262,7 +280,7 @@ def _candidate_pairs(found: Sequence[Quotation]) -> list[tuple[int, int]]:
     for index, bag in enumerate(words):
         for word in bag:
             postings[word].append(index)
-    common = max(2, int(COMMON_WORD_SHARE * len(found)))
+    common = max(ALWAYS_INDEXED, int(COMMON_WORD_SHARE * len(found)))
     shared: list[Counter[int]] = [Counter() for _ in found]
     for holders in postings.values():
         if len(holders) <= common:

@@ -96,6 +96,7 @@ class Task:
 def tasks() -> dict[str, Task]:
     from storytrace.evaluation.attribution import score_attribution
     from storytrace.evaluation.extraction import score_extraction, score_text_cleaning
+    from storytrace.evaluation.families import score_families
     from storytrace.evaluation.names import score_names
     from storytrace.evaluation.reuse import score_reuse
     from storytrace.evaluation.stories import score_stories
@@ -108,6 +109,7 @@ def tasks() -> dict[str, Task]:
         Task("stories", "stories/basil-dev.jsonl", score_stories, "b3_f1"),
         Task("stories-ecbplus", "stories/ecbplus-dev.jsonl", score_stories, "b3_f1"),
         Task("reuse", "reuse/clough-stevenson.csv", score_reuse, "accuracy"),
+        Task("families", "stories/basil-dev.jsonl", score_families, "family_f1"),
     ]
     return {task.name: task for task in registered}
 
