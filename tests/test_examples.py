@@ -341,6 +341,47 @@ def test_the_reworded_quote_is_one_family_with_its_mutations(exported: dict[str,
     assert any(a["family_id"] == family["id"] for a in attributions if a["article_id"] == cpa)
 
 
+def test_the_planted_disagreements_are_flagged(exported: dict[str, object]) -> None:
+    """The key's discrepancies: audio or video, 14 or 40 seconds, recorded 27 February or
+    1 March, each value with the articles that give it and their sentence."""
+    file_of = {a["id"]: f for f, a in _by_file(exported).items()}
+    found = exported["discrepancies"]
+    assert isinstance(found, list)
+    sides = {
+        (d["aspect"], d["key"]): {
+            v["value"]: {file_of[a] for a in v["article_ids"]} for v in d["values"]
+        }
+        for d in found
+    }
+    medium = sides[("medium", "material")]
+    assert {
+        "corpus/kalvo-times-black-kite-recording.html",
+        "corpus/riverside-post-lessaria-next.txt",
+    } <= medium["audio"]
+    assert {"corpus/meridian-herald-leak.html", "corpus/truth-signal-blog-breaking.html"} <= medium[
+        "video"
+    ]
+    length = sides[("number", "second material")]
+    assert {
+        "corpus/kalvo-times-black-kite-recording.html",
+        "corpus/cpa-volkhonsky-recording.html",
+    } <= length["14"]
+    assert {
+        "corpus/meridian-herald-leak.html",
+        "corpus/frontier-ledger-transcript.html",
+        "corpus/truth-signal-blog-breaking.html",
+    } <= length["40"]
+    recorded = sides[("date", "recorded")]
+    assert "corpus/kalvo-times-black-kite-recording.html" in recorded["2025-02-27"]
+    assert "corpus/eastwatch-review-analysis.html" in recorded["2025-03-01"]
+    assert len(found) == 3  # and nothing else in the corpus disagrees
+    for discrepancy in found:
+        for value in discrepancy["values"]:
+            for evidence in value["evidence"]:
+                text = _by_file(exported)[file_of[evidence["article_id"]]]["text"]
+                assert text[evidence["start"] : evidence["end"]] == evidence["text"]
+
+
 def test_the_fact_check_cites_the_first_report(exported: dict[str, object]) -> None:
     cite = _edges(exported)[
         ("corpus/verity-desk-factcheck.html", "corpus/kalvo-times-black-kite-recording.html")

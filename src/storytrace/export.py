@@ -151,6 +151,31 @@ def contract_document(store: Store) -> dict[str, Any]:
         }
         for f in families
     ]
+    discrepancies = [
+        {
+            "id": d.id,
+            "story_id": d.story_id,
+            "aspect": d.aspect,
+            "key": d.key,
+            "values": [
+                {
+                    "value": v.value,
+                    "article_ids": list(v.article_ids),
+                    "evidence": [
+                        {
+                            "article_id": article_id,
+                            "text": span.text,
+                            "start": span.start,
+                            "end": span.end,
+                        }
+                        for article_id, span in v.evidence
+                    ],
+                }
+                for v in d.values
+            ],
+        }
+        for d in store.discrepancies()
+    ]
     attributions = [
         {
             "id": a.id,
@@ -174,6 +199,7 @@ def contract_document(store: Store) -> dict[str, Any]:
         attributions=attributions,
         provenance=provenance,
         quote_families=quote_families,
+        discrepancies=discrepancies,
         dates=dates,
         ledger=ledger,
     )

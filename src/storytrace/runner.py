@@ -117,6 +117,15 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
                     store.entity_of_local_names(),
                 )
             )
+        elif stage.name == "discrepancies":
+            store.save_discrepancies(
+                stage.function(
+                    store.articles(),
+                    store.stories(),
+                    store.date_mentions(),
+                    store.quote_families(),
+                )
+            )
         else:
             raise NotImplementedError(f"no store writer for collection stage {stage.name}")
     except NotImplementedError:

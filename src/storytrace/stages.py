@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from storytrace.date_mentions import date_mentions
+from storytrace.discrepancies import discrepancies
 from storytrace.embeddings import embeddings
 from storytrace.entities import entities
 from storytrace.errors import PlanError
@@ -90,6 +91,14 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"articles", "stories", "attributions", "entities"}),
         frozenset({"quote_families"}),
         quote_families,
+    ),
+    Stage(
+        "discrepancies",
+        1,
+        "collection",
+        frozenset({"articles", "stories", "date_mentions", "quote_families"}),
+        frozenset({"discrepancies"}),
+        discrepancies,
     ),
 )
 

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from storytrace.discrepancies import Discrepancy, discrepancy_from_dict
 from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
 from storytrace.provenance import ProvenanceIndex
@@ -127,6 +128,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE quotations (
         family_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL, span_start INTEGER NOT NULL,
         span_end INTEGER NOT NULL, attribution_id VARCHAR
+    );
+    """,
+    # 8: discrepancies between the articles of a story (each whole, as JSON)
+    """
+    CREATE TABLE discrepancies (
+        id VARCHAR PRIMARY KEY, story_id VARCHAR NOT NULL, aspect VARCHAR NOT NULL,
+        discrepancy VARCHAR NOT NULL
     );
     """,
 )
@@ -434,6 +442,22 @@ class Store:
                 if table_rows:
                     self._insert(table, pa.Table.from_pylist(table_rows))
 
+    def save_discrepancies(self, found: Sequence[Discrepancy]) -> None:
+        """Replace the discrepancies (re-linked whole)."""
+        rows = [
+            {
+                "id": d.id,
+                "story_id": d.story_id,
+                "aspect": d.aspect,
+                "discrepancy": json.dumps(dataclasses.asdict(d)),
+            }
+            for d in found
+        ]
+        with self._transaction():
+            self._db.execute("DELETE FROM discrepancies")
+            if rows:
+                self._insert("discrepancies", pa.Table.from_pylist(rows))
+
     # -- reading ------------------------------------------------------------------------
 
     def articles_pending(self, stage: str) -> list[str]:
@@ -542,6 +566,12 @@ class Store:
         ).fetchall()
         return [family_from_dict(json.loads(row[0])) for row in rows]
 
+    def discrepancies(self) -> list[Discrepancy]:
+        rows = self._db.execute(
+            "SELECT discrepancy FROM discrepancies ORDER BY story_id, aspect, id"
+        ).fetchall()
+        return [discrepancy_from_dict(json.loads(row[0])) for row in rows]
+
     def date_mentions(self) -> list[DateMention]:
         rows = self._db.execute(
             "SELECT article_id, text, span_start, span_end, resolved, precision "
@@ -604,6 +634,7 @@ class Store:
             "attributions",
             "provenance",
             "quote_families",
+            "discrepancies",
         ):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0

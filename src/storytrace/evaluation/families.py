@@ -24,6 +24,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from storytrace.date_mentions import date_mentions
+from storytrace.discrepancies import Discrepancy, discrepancies
 from storytrace.entities import entities
 from storytrace.errors import UsageError
 from storytrace.evaluation import Metric, Scorecard
@@ -73,11 +75,15 @@ def score_families(path: Path, workers: int, limit: int | None = None) -> Scorec
     families = quote_families(
         list(articles.values()), stories, attributions, index.entities, entity_of
     )
+    dated = [m for a in articles.values() for m in date_mentions(a, Settings())]
+    disagreements = discrepancies(list(articles.values()), stories, dated, families)
     groups, excluded = _gold_renderings(events, articles)
     predicted = [list(f.quotations()) for f in families]
     ours = pairwise_scores(predicted, groups, excluded)
     baseline = pairwise_scores(_identical(articles.values(), stories), groups, excluded)
     quoted = sum(len(g) for g in groups)
+    gold_disagreements = [(e["story"], d) for e in events for d in e["discrepancies"]]
+    ours += discrepancy_scores(disagreements, gold_disagreements)
     return Scorecard(
         "families",
         str(path),
@@ -89,6 +95,10 @@ def score_families(path: Path, workers: int, limit: int | None = None) -> Scorec
         (
             f"{len(groups)} gold families, {quoted} renderings; "
             f"{len(families)} families found over {len(articles)} articles",
+            f"{len(gold_disagreements)} gold discrepancies "
+            f"({', '.join(sorted({d['aspect'] for _, d in gold_disagreements}))}); "
+            f"{len(disagreements)} found "
+            f"({', '.join(sorted({d.aspect for d in disagreements})) or 'none'})",
         ),
     )
 
@@ -160,6 +170,31 @@ def pairwise_scores(
         Metric("family_precision", precision),
         Metric("family_recall", recall),
         Metric("family_f1", f1),
+    ]
+
+
+def discrepancy_scores(
+    found: Sequence[Discrepancy], gold: Sequence[tuple[str, dict[str, Any]]]
+) -> list[Metric]:
+    """discrepancy_precision / _recall: a found discrepancy matches a gold one of its story
+    when two of its values come from articles the gold gives different values."""
+
+    def matches(ours: Discrepancy, story: str, theirs: dict[str, Any]) -> bool:
+        if ours.story_id != story:
+            return False
+        value_of = {a: v["value"] for v in theirs["values"] for a in v["article_ids"]}
+        for one, two in combinations(ours.values, 2):
+            for a in one.article_ids:
+                for b in two.article_ids:
+                    if a in value_of and b in value_of and value_of[a] != value_of[b]:
+                        return True
+        return False
+
+    right = sum(1 for d in found if any(matches(d, s, g) for s, g in gold))
+    recalled = sum(1 for s, g in gold if any(matches(d, s, g) for d in found))
+    return [
+        Metric("discrepancy_precision", right / len(found) if found else 0.0),
+        Metric("discrepancy_recall", recalled / len(gold) if gold else 0.0),
     ]
 
 

@@ -1,0 +1,329 @@
+"""discrepancies: where the articles of one story disagree on a fact, each value with its
+articles and the sentence that states it.
+
+Aspects compared (each article's values against the others'):
+
+- `medium`: what the material is: audio (a voice message, an audio clip, a tape) or video (a
+  video, footage); an article counts for the kind it names most, and only a story whose
+  articles name both kinds disagrees.
+- `number`: a count or a measure keyed by what it counts and its unit ("14-second clip" /
+  "40-second clip"; "12 people killed" / "15 people killed"). Only exact figures are compared:
+  "at least 10", "about 12" are left alone, and so are other units (745 miles vs 1,200 km is
+  not a disagreement), figures with no noun saying what they measure, and any article that
+  gives several values for one key (an updated toll) on that key.
+- `date`: the day an action happened, keyed by its verb ("recorded on 27 February" / "recorded
+  on 1 March"), from the resolved date mentions; a month against a day in that month is a
+  difference of precision, not of fact.
+- `speaker`: a quote family whose renderings are given to different people.
+
+Cannot yet: titles and roles of people (the roles the parse attaches are too loose to compare
+without a vocabulary of offices), places of events, who obtained material and how.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storytrace.quote_families import QuoteFamily
+from storytrace.records import Article, DateMention, Span, Story
+
+MEDIA = {
+    "audio": (
+        r"voice (?:message|note|memo|recording)s?|audio(?: (?:clip|file|recording|message|tape))?s?"
+        r"|tapes?|phone calls?|wiretaps?"
+    ),
+    "video": r"videos?|footage|video (?:clip|recording)s?|filmed",
+}
+_MEDIA = {kind: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for kind, pattern in MEDIA.items()}
+
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+_QUANTITY = r"(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+_MEASURE = re.compile(
+    rf"\b{_QUANTITY}[- ](?P<unit>second|minute|hour|day|week|month|year|page|mile|kilometre"
+    r"|kilometer|km|metre|meter|foot|feet|percent|per cent)s?\b(?:[- ](?:long|old))?"
+    r"(?:\s+(?P<head>[a-z]+(?:\s+[a-z]+)?))?",
+    re.IGNORECASE,
+)
+_COUNT = re.compile(
+    rf"\b{_QUANTITY}\s+(?:[a-z-]+\s+)?(?P<head>people|persons|civilians|soldiers|troops"
+    r"|children|deaths|dead|casualties|victims|protesters|officers|police officers|workers"
+    r"|passengers|residents|homes|houses|buildings|villages|votes|seats|rockets|missiles"
+    r"|drones|tanks)\b",
+    re.IGNORECASE,
+)
+_HEDGED = re.compile(
+    r"(?:at least|at most|more than|less than|fewer than|over|under|about|around|nearly|almost"
+    r"|up to|some|approximately|roughly|an estimated|as many as)\s+$",
+    re.IGNORECASE,
+)
+_EVENT_VERB = re.compile(
+    r"\b(?P<verb>[a-z]+(?:ed|en)|made|held|shot|sent|met|took|began|began|won|lost|left|said)"
+    r"\s+(?:(?:on|in|at)\s+)?$",
+    re.IGNORECASE,
+)
+_SAME_ACT = {"made": "recorded", "filmed": "recorded", "taped": "recorded", "shot": "recorded"}
+_CONTEXT = re.compile(r"\b(killed|dead|died|injured|wounded|hurt|missing|arrested|detained)\b")
+_FUNCTION_WORDS = frozenset(
+    "a an the of in on at to for and or but by with from ago after before later earlier "
+    "into than that this these those was were is are has have had".split()
+)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr gen col lt sgt st prof sen rep gov jan feb mar apr jun jul aug sep sept oct "
+    "nov dec no vs".split()
+)
+_SENTENCE_EDGE = re.compile(r"[.!?…][\"'”’)\]]*\s|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One value of an aspect, the articles that give it and where each says so."""
+
+    value: str
+    article_ids: tuple[str, ...]
+    evidence: tuple[tuple[str, Span], ...]  # (article id, sentence)
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    id: str
+    story_id: str
+    aspect: str
+    key: str  # what the values are about: "second clip", "recorded", a quote's text
+    values: tuple[Value, ...]
+
+
+def discrepancies(
+    articles: Sequence[Article],
+    stories: Sequence[Story],
+    date_mentions: Sequence[DateMention],
+    families: Sequence[QuoteFamily],
+) -> tuple[Discrepancy, ...]:
+    by_id = {article.id: article for article in articles}
+    dates_in: dict[str, list[DateMention]] = defaultdict(list)
+    for mention in date_mentions:
+        dates_in[mention.article_id].append(mention)
+    families_of: dict[str, list[QuoteFamily]] = defaultdict(list)
+    for family in families:
+        families_of[family.story_id].append(family)
+    found: list[Discrepancy] = []
+    for story in stories:
+        members = [by_id[a] for a in story.article_ids if a in by_id]
+        if len(members) < 2:
+            continue
+        found += _media(story.id, members)
+        found += _numbers(story.id, members)
+        found += _dates(story.id, members, dates_in)
+        found += _speakers(story.id, families_of[story.id], by_id)
+    return tuple(found)
+
+
+# -- aspects ----------------------------------------------------------------------------
+
+Observation = tuple[str, str, Span]  # (value, article id, evidence sentence)
+
+
+def _media(story_id: str, members: Sequence[Article]) -> list[Discrepancy]:
+    observed: list[Observation] = []
+    for article in members:
+        counts: Counter[str] = Counter()
+        first: dict[str, re.Match[str]] = {}
+        for kind, pattern in _MEDIA.items():
+            for match in pattern.finditer(article.text):
+                counts[kind] += 1
+                first.setdefault(kind, match)
+        ranked = counts.most_common()
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            continue  # names neither, or both as often: no single reading
+        kind = ranked[0][0]
+        match = first[kind]
+        observed.append((kind, article.id, sentence_at(article.text, match.start())))
+    return _disagreements(story_id, "medium", {"material": observed})
+
+
+def _numbers(story_id: str, members: Sequence[Article]) -> list[Discrepancy]:
+    keyed: dict[str, list[Observation]] = defaultdict(list)
+    for article in members:
+        text = article.text
+        for pattern in (_MEASURE, _COUNT):
+            for match in pattern.finditer(text):
+                if _HEDGED.search(text, max(0, match.start() - 20), match.start()):
+                    continue
+                figure = _number(match.group("number"))
+                sentence = sentence_at(text, match.start())
+                key = _quantity_key(match, sentence.text)
+                if figure is not None and key:
+                    keyed[key].append((f"{figure:g}", article.id, sentence))
+    return _disagreements(story_id, "number", keyed)
+
+
+def _quantity_key(match: re.Match[str], sentence: str) -> str:
+    head = (match.group("head") or "").casefold()
+    if "unit" in match.groupdict() and match.group("unit"):
+        unit = match.group("unit").casefold().rstrip("s")
+        # "14-second clip", "40-second recording": the material's length, whatever its name;
+        # a bare measure ("within three hours") says too little of what it measures
+        noun = head.split()[0] if head else ""
+        if not noun or noun in _FUNCTION_WORDS:
+            return ""
+        return f"{unit} {'material' if _is_material(noun) else noun}"
+    context = _CONTEXT.search(sentence.casefold())
+    return f"{head} {context.group(1) if context else ''}".strip()
+
+
+def _is_material(noun: str) -> bool:
+    return bool(noun) and (
+        noun
+        in {"clip", "recording", "file", "message", "tape", "video", "footage", "excerpt", "voice"}
+        or any(p.fullmatch(noun) for p in _MEDIA.values())
+    )
+
+
+def _number(text: str) -> float | None:
+    word = text.casefold()
+    if word in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[word])
+    try:
+        return float(word.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _dates(
+    story_id: str, members: Sequence[Article], dates_in: Mapping[str, Sequence[DateMention]]
+) -> list[Discrepancy]:
+    keyed: dict[str, list[Observation]] = defaultdict(list)
+    for article in members:
+        for mention in dates_in.get(article.id, ()):
+            if mention.precision != "day":
+                continue
+            before = article.text[max(0, mention.span.start - 30) : mention.span.start]
+            verb = _EVENT_VERB.search(before)
+            if verb is None:
+                continue
+            act = verb.group("verb").casefold()
+            key = _SAME_ACT.get(act, act)
+            sentence = sentence_at(article.text, mention.span.start)
+            keyed[key].append((mention.resolved, article.id, sentence))
+    return _disagreements(story_id, "date", keyed)
+
+
+def _speakers(
+    story_id: str, families: Sequence[QuoteFamily], by_id: Mapping[str, Article]
+) -> list[Discrepancy]:
+    keyed: dict[str, list[Observation]] = {}
+    for family in families:
+        observed = []
+        for quotation in family.quotations():
+            if quotation.speaker_entity_id and quotation.speaker:
+                text = by_id[quotation.article_id].text
+                sentence = sentence_at(text, quotation.span.start)
+                observed.append((quotation.speaker_entity_id, quotation.article_id, sentence))
+        keyed[family.canonical] = observed
+    found = _disagreements(story_id, "speaker", keyed)
+    # show the speakers by name, not by entity id
+    names = {q.speaker_entity_id: q.speaker for f in families for q in f.quotations() if q.speaker}
+    return [
+        Discrepancy(
+            d.id,
+            d.story_id,
+            d.aspect,
+            d.key,
+            tuple(
+                Value(names.get(v.value) or v.value, v.article_ids, v.evidence) for v in d.values
+            ),
+        )
+        for d in found
+    ]
+
+
+def discrepancy_from_dict(data: Mapping[str, Any]) -> Discrepancy:
+    return Discrepancy(
+        data["id"],
+        data["story_id"],
+        data["aspect"],
+        data["key"],
+        tuple(
+            Value(
+                v["value"],
+                tuple(v["article_ids"]),
+                tuple((article_id, Span(**span)) for article_id, span in v["evidence"]),
+            )
+            for v in data["values"]
+        ),
+    )
+
+
+# -- shared -----------------------------------------------------------------------------
+
+
+def _disagreements(
+    story_id: str, aspect: str, keyed: Mapping[str, Iterable[Observation]]
+) -> list[Discrepancy]:
+    """A discrepancy for each key on which two articles give different values."""
+    found = []
+    for key, observations in keyed.items():
+        given: dict[str, set[str]] = defaultdict(set)
+        for value, article_id, _ in observations:
+            given[article_id].add(value)
+        values: dict[str, dict[str, Span]] = defaultdict(dict)
+        for value, article_id, sentence in observations:
+            # an article giving several values for one key (an updated toll, its own
+            # date line beside the event's date) does not take a side
+            if len(given[article_id]) == 1:
+                values[value].setdefault(article_id, sentence)
+        if len(values) < 2 or len({a for v in values.values() for a in v}) < 2:
+            continue
+        if aspect == "date" and _only_precision(values):
+            continue
+        ordered = sorted(values.items(), key=lambda item: (-len(item[1]), item[0]))
+        digest = hashlib.sha1(f"{story_id}|{aspect}|{key}".encode(), usedforsecurity=False)
+        found.append(
+            Discrepancy(
+                f"d{digest.hexdigest()[:11]}",
+                story_id,
+                aspect,
+                key,
+                tuple(Value(value, tuple(held), tuple(held.items())) for value, held in ordered),
+            )
+        )
+    return found
+
+
+def _only_precision(values: Mapping[str, object]) -> bool:
+    """Dates that differ only in precision ("2025-03" and "2025-03-01")."""
+    keys = sorted(values)
+    return all(b.startswith(a) or a.startswith(b) for a, b in itertools.pairwise(keys))
+
+
+def sentence_at(text: str, offset: int) -> Span:
+    """The sentence of `text` around `offset` (a line break also ends one; "Feb. 27" and
+    "Mr. Volkhonsky" do not)."""
+    edges = [m for m in _SENTENCE_EDGE.finditer(text) if _ends_sentence(text, m)]
+    start = max((m.end() for m in edges if m.end() <= offset), default=0)
+    end = min(
+        (m.start() + len(m.group().rstrip()) for m in edges if m.start() >= offset),
+        default=len(text),
+    )
+    while start < end and text[start].isspace():
+        start += 1
+    return Span(text[start:end], start, end)
+
+
+def _ends_sentence(text: str, edge: re.Match[str]) -> bool:
+    if edge.group() == "\n":
+        return True
+    following = text[edge.end() : edge.end() + 1]
+    word = re.search(r"(\w+)\W*$", text[max(0, edge.start() - 6) : edge.start() + 1])
+    abbreviation = word is not None and word.group(1).casefold() in _ABBREVIATIONS
+    return not abbreviation and not (following.islower() or following.isdigit())

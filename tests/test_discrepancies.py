@@ -1,0 +1,89 @@
+"""Discrepancies on articles written here: what disagrees, and what only looks like it."""
+
+from __future__ import annotations
+
+from storytrace.discrepancies import discrepancies, sentence_at
+from storytrace.quote_families import Quotation, QuoteFamily, Variant
+from storytrace.records import Article, DateMention, Span, Story
+
+
+def article(key: str, text: str) -> Article:
+    return Article(id=f"a{key}", source=key, text=text, content_hash=key, published="2025-05-02")
+
+
+def found(*texts: str, dates: tuple[DateMention, ...] = ()) -> dict[tuple[str, str], set[str]]:
+    members = [article(str(n), text) for n, text in enumerate(texts)]
+    story = Story("s", "t", tuple(a.id for a in members))
+    return {
+        (d.aspect, d.key): {v.value for v in d.values}
+        for d in discrepancies(members, [story], dates, [])
+    }
+
+
+def test_different_figures_for_one_thing_disagree() -> None:
+    assert found("The 14-second clip was posted on Monday.", "The 40-second clip spread fast.") == {
+        ("number", "second material"): {"14", "40"}
+    }
+    assert found(
+        "The blast killed 12 people in the market.", "Officials said 15 people were killed."
+    ) == {("number", "people killed"): {"12", "15"}}
+
+
+def test_hedged_figures_units_and_bare_measures_do_not() -> None:
+    assert found("At least 10 people were killed.", "12 people were killed.") == {}
+    assert found("The border runs 745 miles.", "The border runs 1,200 km.") == {}
+    assert found("She deleted it within three hours.", "Within 48 hours it was everywhere.") == {}
+    # one article giving two figures (an updated toll) takes no side
+    assert (
+        found("First 12 people were killed, then 14 people were killed.", "14 people were killed.")
+        == {}
+    )
+
+
+def test_media_disagree_only_when_each_article_names_one_kind() -> None:
+    assert found(
+        "A voice message was posted. The voice message lasts 14 seconds.",
+        "A leaked video shows him. The video was filmed at dinner.",
+    ) == {("medium", "material"): {"audio", "video"}}
+    assert found("A voice message was posted.", "The audio clip and a video of it circulate.") == {}
+
+
+def test_dates_disagree_by_day_not_by_precision() -> None:
+    first, second = "It was recorded on 27 February.", "It was recorded on 1 March."
+    dates = (
+        DateMention("a0", Span("27 February", 19, 30), "2025-02-27", "day"),
+        DateMention("a1", Span("1 March", 19, 26), "2025-03-01", "day"),
+    )
+    assert found(first, second, dates=dates) == {("date", "recorded"): {"2025-02-27", "2025-03-01"}}
+    same_month = "It was recorded in March."
+    month = (DateMention("a1", Span("March", 19, 24), "2025-03", "month"),)
+    assert found("It was recorded on 1 March.", same_month, dates=(dates[1], *month)) == {}
+
+
+def test_a_quote_given_to_two_people_is_a_speaker_discrepancy() -> None:
+    members = [
+        article("1", "“We will rebuild,” said Ada Pell."),
+        article("2", "“We will rebuild,” Bo Lind said."),
+    ]
+    one = Quotation("a1", Span("We will rebuild,", 1, 17), None, "Ada Pell", "e1")
+    two = Quotation("a2", Span("We will rebuild,", 1, 17), None, "Bo Lind", "e2")
+    family = QuoteFamily(
+        "q1",
+        "s",
+        "We will rebuild,",
+        "Ada Pell",
+        "e1",
+        (Variant("We will rebuild,", (one, two), (), ()),),
+        "a1",
+        "2025-05-02",
+    )
+    (speaker,) = discrepancies(members, [Story("s", "t", ("a1", "a2"))], [], [family])
+    assert speaker.aspect == "speaker"
+    assert {v.value for v in speaker.values} == {"Ada Pell", "Bo Lind"}
+
+
+def test_a_sentence_does_not_end_at_an_abbreviation() -> None:
+    text = "Black Kite said it was made on Feb. 27 but gave no source. Next one."
+    assert sentence_at(text, text.index("27")).text == (
+        "Black Kite said it was made on Feb. 27 but gave no source."
+    )
