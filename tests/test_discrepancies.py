@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storytrace.discrepancies import discrepancies, sentence_at
 from storytrace.quote_families import Quotation, QuoteFamily, Variant
-from storytrace.records import Article, DateMention, Span, Story
+from storytrace.records import Article, DateMention, Entity, Mention, Span, Story
 
 
 def article(key: str, text: str) -> Article:
@@ -80,6 +80,64 @@ def test_a_quote_given_to_two_people_is_a_speaker_discrepancy() -> None:
     (speaker,) = discrepancies(members, [Story("s", "t", ("a1", "a2"))], [], [family])
     assert speaker.aspect == "speaker"
     assert {v.value for v in speaker.values} == {"Ada Pell", "Bo Lind"}
+
+
+def test_how_material_came_out_and_negations() -> None:
+    assert found(
+        "The voice message was intercepted by the security services.",
+        "The file was shared in a parliamentary committee group.",
+    ) == {("acquisition", "material"): {"intercepted", "shared in a committee or group chat"}}
+    assert (
+        found(
+            "The voice message was intercepted by the security services.",
+            "No recordings had been circulated in the committee, its chairman said.",
+        )
+        == {}
+    )
+
+
+def test_titles_disagree_only_when_no_office_is_shared() -> None:
+    texts = [
+        "Spokesman Jim Manley said so.",
+        "Jim Manley, a top adviser to Mr. Reid, said so.",
+        "Jim Manley, the leader's spokesman and adviser, said so.",
+    ]
+    members = [article(str(n), text) for n, text in enumerate(texts)]
+    roles = [
+        ("Spokesman",),
+        ("a top adviser to Mr. Reid",),
+        ("the leader's spokesman and adviser",),
+    ]
+    mentions = [
+        Mention(
+            f"a{n}",
+            Span("Jim Manley", t.index("Jim"), t.index("Jim") + 10),
+            "PERSON",
+            "Jim Manley",
+            r,
+        )
+        for n, (t, r) in enumerate(zip(texts, roles, strict=True))
+    ]
+    people = [Entity("e1", "Jim Manley", "person", (), ("a0", "a1", "a2"))]
+    entity_of = {(f"a{n}", "Jim Manley"): "e1" for n in range(3)}
+    story = Story("s", "t", ("a0", "a1", "a2"))
+    (title,) = discrepancies(members, [story], [], [], mentions, people, entity_of)
+    assert (title.aspect, title.key) == ("title", "Jim Manley")
+    assert {v.value: v.article_ids for v in title.values} == {
+        "spokesperson": ("a0",),
+        "adviser": ("a1",),
+    }
+    # a former office is not contradicted by a current one
+    former = [
+        Mention("a0", mentions[0].span, "PERSON", "Jim Manley", ("Spokesman",)),
+        Mention("a1", mentions[1].span, "PERSON", "Jim Manley", ("former adviser",)),
+    ]
+    assert (
+        discrepancies(
+            members[:2], [Story("s", "t", ("a0", "a1"))], [], [], former, people, entity_of
+        )
+        == ()
+    )
 
 
 def test_a_sentence_does_not_end_at_an_abbreviation() -> None:

@@ -342,8 +342,9 @@ def test_the_reworded_quote_is_one_family_with_its_mutations(exported: dict[str,
 
 
 def test_the_planted_disagreements_are_flagged(exported: dict[str, object]) -> None:
-    """The key's discrepancies: audio or video, 14 or 40 seconds, recorded 27 February or
-    1 March, each value with the articles that give it and their sentence."""
+    """The key's discrepancies: audio or video, intercepted or shared in a committee, 14 or
+    40 seconds, recorded 27 February or 1 March, each value with the articles that give it
+    and their sentence."""
     file_of = {a["id"]: f for f, a in _by_file(exported).items()}
     found = exported["discrepancies"]
     assert isinstance(found, list)
@@ -374,7 +375,13 @@ def test_the_planted_disagreements_are_flagged(exported: dict[str, object]) -> N
     recorded = sides[("date", "recorded")]
     assert "corpus/kalvo-times-black-kite-recording.html" in recorded["2025-02-27"]
     assert "corpus/eastwatch-review-analysis.html" in recorded["2025-03-01"]
-    assert len(found) == 3  # and nothing else in the corpus disagrees
+    how = sides[("acquisition", "material")]
+    assert {
+        "corpus/kalvo-times-black-kite-recording.html",
+        "corpus/lbs-defence-ministry-warning.html",
+    } <= how["intercepted"]
+    assert how["shared in a committee or group chat"] == {"corpus/eastwatch-review-analysis.html"}
+    assert len(found) == 4  # and nothing else in the corpus disagrees
     for discrepancy in found:
         for value in discrepancy["values"]:
             for evidence in value["evidence"]:

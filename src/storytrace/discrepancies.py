@@ -16,8 +16,14 @@ Aspects compared (each article's values against the others'):
   difference of precision, not of fact.
 - `speaker`: a quote family whose renderings are given to different people.
 
-Cannot yet: titles and roles of people (the roles the parse attaches are too loose to compare
-without a vocabulary of offices), places of events, who obtained material and how.
+- `acquisition`: how the material came out: intercepted, hacked, or shared in a committee or
+  a group chat, in sentences that do not negate it (an article that names two ways stands
+  on both sides: it reports the disagreement itself).
+- `title`: the office an article gives a person (spokesperson, adviser, ambassador, chief
+  executive, …, from a vocabulary of offices) against another article's, when they share
+  none; generic words ("member", "official", "Mr") are compatible with anything.
+
+Cannot yet: places of events, ages, or titles outside the vocabulary of offices.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.quote_families import QuoteFamily
-from storytrace.records import Article, DateMention, Span, Story
+from storytrace.records import Article, DateMention, Entity, Mention, Span, Story
 
 MEDIA = {
     "audio": (
@@ -74,6 +80,40 @@ _EVENT_VERB = re.compile(
 )
 _SAME_ACT = {"made": "recorded", "filmed": "recorded", "taped": "recorded", "shot": "recorded"}
 _CONTEXT = re.compile(r"\b(killed|dead|died|injured|wounded|hurt|missing|arrested|detained)\b")
+_ACQUISITION = {
+    "intercepted": re.compile(r"\bintercept(?:ed|ion|s)?\b", re.IGNORECASE),
+    "hacked": re.compile(r"\bhack(?:ed|ers?|ing)?\b", re.IGNORECASE),
+    "shared in a committee or group chat": re.compile(
+        r"\b(?:shared|posted|circulated)\b(?:\W+\w+){0,8}?\W+(?:committee|group chat)\b",
+        re.IGNORECASE,
+    ),
+}
+_NEGATED = re.compile(r"\b(?:no|not|never|neither|nor|denied|n't)\b", re.IGNORECASE)
+# offices, by the words that name them (synonyms name one office); generic words such as
+# "member", "official" or "lawmaker" are left out: they are compatible with any office
+_OFFICES = {
+    **dict.fromkeys(["spokesman", "spokeswoman", "spokesperson"], "spokesperson"),
+    **dict.fromkeys(["adviser", "advisor", "aide"], "adviser"),
+    **dict.fromkeys(["chairman", "chairwoman", "chair"], "chair"),
+    **dict.fromkeys(["co-chair", "co-chairman", "co-chairwoman"], "co-chair"),
+    **dict.fromkeys(["ceo", "chief executive"], "chief executive"),
+    **dict.fromkeys(["congressman", "congresswoman", "representative"], "representative"),
+    **{
+        word: word
+        for word in (
+            "minister ambassador president senator governor mayor secretary director "
+            "executive colonel general commander judge prosecutor founder editor professor "
+            "researcher analyst envoy chancellor premier".split()
+        )
+    },
+    "prime minister": "prime minister",
+    "attorney general": "attorney general",
+    "lieutenant governor": "lieutenant governor",
+    "vice president": "vice president",
+    "foreign minister": "minister",
+    "col": "colonel",
+    "gen": "general",
+}
 _FUNCTION_WORDS = frozenset(
     "a an the of in on at to for and or but by with from ago after before later earlier "
     "into than that this these those was were is are has have had".split()
@@ -108,8 +148,20 @@ def discrepancies(
     stories: Sequence[Story],
     date_mentions: Sequence[DateMention],
     families: Sequence[QuoteFamily],
+    mentions: Sequence[Mention] = (),
+    entities: Sequence[Entity] = (),
+    entity_of: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[Discrepancy, ...]:
+    """Every disagreement of each story (see the module doc). Titles are compared for
+    people, so they need the mentions, the entities and `entity_of` ((article id, local
+    name) -> entity id)."""
     by_id = {article.id: article for article in articles}
+    people = {e.id: e.name for e in entities if e.type == "person"}
+    titles_in: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
+    for named in mentions:
+        person = (entity_of or {}).get((named.article_id, named.local_name))
+        if person in people and named.roles:
+            titles_in[named.article_id].append((people[person], named))
     dates_in: dict[str, list[DateMention]] = defaultdict(list)
     for mention in date_mentions:
         dates_in[mention.article_id].append(mention)
@@ -124,6 +176,8 @@ def discrepancies(
         found += _media(story.id, members)
         found += _numbers(story.id, members)
         found += _dates(story.id, members, dates_in)
+        found += _acquisition(story.id, members)
+        found += _titles(story.id, members, titles_in)
         found += _speakers(story.id, families_of[story.id], by_id)
     return tuple(found)
 
@@ -218,6 +272,85 @@ def _dates(
     return _disagreements(story_id, "date", keyed)
 
 
+def _acquisition(story_id: str, members: Sequence[Article]) -> list[Discrepancy]:
+    """How the material came out: intercepted, hacked, or shared in a committee or a group
+    chat. "Leaked" says nothing of how, and a negated sentence ("no recordings had been
+    circulated") is no claim of a way."""
+    observed: list[Observation] = []
+    for article in members:
+        ways: dict[str, re.Match[str]] = {}
+        for way, pattern in _ACQUISITION.items():
+            for match in pattern.finditer(article.text):
+                sentence = sentence_at(article.text, match.start())
+                if not _NEGATED.search(sentence.text):
+                    ways.setdefault(way, match)
+        for way, match in ways.items():
+            observed.append((way, article.id, sentence_at(article.text, match.start())))
+    # an article that names two ways ("Black Kite calls it intercepted; our source says it
+    # was shared in a committee") reports the disagreement itself: it stands on both sides
+    return _disagreements(story_id, "acquisition", {"material": observed}, both_sides=True)
+
+
+def _titles(
+    story_id: str, members: Sequence[Article], titles_in: Mapping[str, list[tuple[str, Mention]]]
+) -> list[Discrepancy]:
+    """The office an article gives a person, against the office another gives: only titles of
+    a known office count ("spokesman", "adviser", "ambassador", "chief executive"; not "Mr"
+    or "a member of"), and two articles disagree only when no office of one is among the
+    other's."""
+    offices: dict[str, dict[str, tuple[set[str], Mention]]] = defaultdict(dict)
+    for article in members:
+        for person, mention in titles_in.get(article.id, ()):
+            named = {o for role in mention.roles for o in _offices(role)}
+            if named:
+                held = offices[person].get(article.id)
+                offices[person][article.id] = (named | (held[0] if held else set()), mention)
+    found = []
+    for person, by_article in offices.items():
+        keyed: dict[str, list[Observation]] = {}
+        observations = []
+        for article_id, (named, mention) in by_article.items():
+            others = [n for a, (n, _) in by_article.items() if a != article_id]
+            if any(_disagree(named, other) for other in others):
+                article = next(a for a in members if a.id == article_id)
+                value = " / ".join(sorted(named))
+                observations.append(
+                    (value, article_id, sentence_at(article.text, mention.span.start))
+                )
+        keyed[person] = observations
+        found += _disagreements(story_id, "title", keyed)
+    return found
+
+
+def _disagree(one: set[str], other: set[str]) -> bool:
+    """No office in common, compared among current offices and among former ones."""
+    for former in (False, True):
+        mine = {o for o in one if o.startswith("former ") == former}
+        theirs = {o for o in other if o.startswith("former ") == former}
+        if mine and theirs and not mine & theirs:
+            return True
+    return False
+
+
+def _offices(role: str) -> set[str]:
+    """The offices a role names; a former office ("former lieutenant governor") is kept
+    apart (`former ...`): it is compared only with other former offices."""
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", role.casefold())
+    former = "former " if {"former", "ex", "onetime", "erstwhile"} & set(words) else ""
+    return {former + office for office in _current_offices(words)}
+
+
+def _current_offices(words: list[str]) -> set[str]:
+    found = set()
+    for position, word in enumerate(words):
+        pair = " ".join(words[position : position + 2])
+        if pair in _OFFICES:
+            found.add(_OFFICES[pair])
+        elif word in _OFFICES and not (position and f"{words[position - 1]} {word}" in _OFFICES):
+            found.add(_OFFICES[word])
+    return found
+
+
 def _speakers(
     story_id: str, families: Sequence[QuoteFamily], by_id: Mapping[str, Article]
 ) -> list[Discrepancy]:
@@ -268,9 +401,13 @@ def discrepancy_from_dict(data: Mapping[str, Any]) -> Discrepancy:
 
 
 def _disagreements(
-    story_id: str, aspect: str, keyed: Mapping[str, Iterable[Observation]]
+    story_id: str,
+    aspect: str,
+    keyed: Mapping[str, Iterable[Observation]],
+    both_sides: bool = False,
 ) -> list[Discrepancy]:
-    """A discrepancy for each key on which two articles give different values."""
+    """A discrepancy for each key on which two articles give different values. An article
+    giving several values for a key takes no side unless `both_sides`."""
     found = []
     for key, observations in keyed.items():
         given: dict[str, set[str]] = defaultdict(set)
@@ -280,7 +417,7 @@ def _disagreements(
         for value, article_id, sentence in observations:
             # an article giving several values for one key (an updated toll, its own
             # date line beside the event's date) does not take a side
-            if len(given[article_id]) == 1:
+            if both_sides or len(given[article_id]) == 1:
                 values[value].setdefault(article_id, sentence)
         if len(values) < 2 or len({a for v in values.values() for a in v}) < 2:
             continue

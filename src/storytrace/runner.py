@@ -124,6 +124,9 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
                     store.stories(),
                     store.date_mentions(),
                     store.quote_families(),
+                    store.mentions(),
+                    store.entities(),
+                    store.entity_of_local_names(),
                 )
             )
         else:

@@ -96,7 +96,9 @@ STAGES: tuple[Stage, ...] = (
         "discrepancies",
         1,
         "collection",
-        frozenset({"articles", "stories", "date_mentions", "quote_families"}),
+        frozenset(
+            {"articles", "stories", "date_mentions", "quote_families", "mentions", "entities"}
+        ),
         frozenset({"discrepancies"}),
         discrepancies,
     ),

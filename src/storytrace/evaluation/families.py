@@ -76,7 +76,9 @@ def score_families(path: Path, workers: int, limit: int | None = None) -> Scorec
         list(articles.values()), stories, attributions, index.entities, entity_of
     )
     dated = [m for a in articles.values() for m in date_mentions(a, Settings())]
-    disagreements = discrepancies(list(articles.values()), stories, dated, families)
+    disagreements = discrepancies(
+        list(articles.values()), stories, dated, families, mentions, index.entities, entity_of
+    )
     groups, excluded = _gold_renderings(events, articles)
     predicted = [list(f.quotations()) for f in families]
     ours = pairwise_scores(predicted, groups, excluded)
