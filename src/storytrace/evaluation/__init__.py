@@ -97,8 +97,10 @@ def tasks() -> dict[str, Task]:
     from storytrace.evaluation.attribution import score_attribution
     from storytrace.evaluation.extraction import score_extraction, score_text_cleaning
     from storytrace.evaluation.families import score_families
+    from storytrace.evaluation.hedging import score_hedging
     from storytrace.evaluation.names import score_names
     from storytrace.evaluation.reuse import score_reuse
+    from storytrace.evaluation.stance import score_stance
     from storytrace.evaluation.stories import score_stories
 
     registered = [
@@ -110,6 +112,8 @@ def tasks() -> dict[str, Task]:
         Task("stories-ecbplus", "stories/ecbplus-dev.jsonl", score_stories, "b3_f1"),
         Task("reuse", "reuse/clough-stevenson.csv", score_reuse, "accuracy"),
         Task("families", "stories/basil-dev.jsonl", score_families, "family_f1"),
+        Task("hedging", "hedging/conll2010-wikipedia-sample.csv", score_hedging, "f1"),
+        Task("stance", "stance/emergent-dev.csv", score_stance, "accuracy"),
     ]
     return {task.name: task for task in registered}
 

@@ -1,0 +1,179 @@
+"""stance: how a sentence (or a headline) presents a claim.
+
+- `denied`: it reports a denial or debunks the claim ("calls it fake", "hoax", "entirely
+  baseless", "rejected the notion", "no evidence");
+- `hedged`: it reports the claim without standing behind it ("reportedly", "allegedly",
+  "purportedly", "if true", a question, the hedging model's uncertainty);
+- `attributed`: it gives the claim as someone's ("according to a Telegram channel",
+  "X says", "X claims");
+- `asserted`: it states the claim as fact.
+
+(`disputed`, the article challenging a claim in its own voice, is told from `denied` by the
+absence of a denier: "there is no evidence that ..." disputes, "X denied ..." reports a
+denial.) The cue lexicons follow the refuting and hedging word lists of Ferreira & Vlachos
+(2016), the Emergent paper, extended with the denial phrasing of news reports. A claim
+given with the sentence lets a negation that the claim itself holds ("X did not ...")
+count for nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from storytrace.hedging import uncertainty
+
+Stance = Literal["asserted", "hedged", "attributed", "denied", "disputed"]
+
+DENIAL_CUES = (
+    "fake",
+    "fakes",
+    "faked",
+    "deepfake",
+    "fraud",
+    "hoax",
+    "false",
+    "falsely",
+    "untrue",
+    "not true",
+    "isn't true",
+    "debunk",
+    "debunks",
+    "debunked",
+    "deny",
+    "denies",
+    "denied",
+    "denial",
+    "refute",
+    "refutes",
+    "refuted",
+    "reject",
+    "rejects",
+    "rejected",
+    "dismiss",
+    "dismisses",
+    "dismissed",
+    "bogus",
+    "baseless",
+    "groundless",
+    "fabricated",
+    "fabrication",
+    "doctored",
+    "photoshopped",
+    "myth",
+    "satire",
+    "satirical",
+    "prank",
+    "pranks",
+    "retract",
+    "retracts",
+    "retracted",
+    "nope",
+    "no evidence",
+    "not real",
+    "misleading",
+    "disinformation",
+    "provocation",
+    "taken out of context",
+    "never said",
+)
+HEDGE_CUES = (
+    "alleged",
+    "allegedly",
+    "apparently",
+    "appear",
+    "appears",
+    "could",
+    "evidently",
+    "likely",
+    "may",
+    "maybe",
+    "might",
+    "perhaps",
+    "presumably",
+    "probably",
+    "purported",
+    "purportedly",
+    "reported",
+    "reportedly",
+    "rumor",
+    "rumors",
+    "rumored",
+    "rumour",
+    "rumours",
+    "rumoured",
+    "seem",
+    "seems",
+    "supposedly",
+    "unconfirmed",
+    "unverified",
+    "if true",
+    "if authentic",
+    "if confirmed",
+    "said to be",
+    "believed to",
+)
+ATTRIBUTION_CUES = (
+    "according to",
+    "says",
+    "say",
+    "said",
+    "claims",
+    "claim",
+    "claimed",
+    "report",
+    "reports",
+    "sources",
+    "tweets",
+    "tweeted",
+    "posted",
+    "told",
+)
+NEGATIONS = ("not", "no", "never", "n't", "nobody", "nothing")
+HEDGED_PROBABILITY = 0.8  # the hedging model alone must be this sure
+
+
+def _pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+_DENIAL = _pattern(DENIAL_CUES)
+_HEDGE = _pattern(HEDGE_CUES)
+_ATTRIBUTION = _pattern(ATTRIBUTION_CUES)
+_NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing)\b|n't\b", re.IGNORECASE)
+_DENIER = re.compile(
+    r"\b(?:deny|denies|denied|reject|rejects|rejected|dismiss|dismisses|dismissed|refute"
+    r"|refutes|refuted|calls?|called|says?|said)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StanceReading:
+    stance: Stance
+    cues: tuple[str, ...]
+
+
+def stance(text: str, claim: str | None = None) -> StanceReading:
+    """How `text` presents its claim (see the module doc)."""
+    claim_words = set(re.findall(r"[\w']+", (claim or "").casefold()))
+    denials = [
+        m.group(0) for m in _DENIAL.finditer(text) if m.group(0).casefold() not in claim_words
+    ]
+    negations = [m.group(0) for m in _NEGATION.finditer(text)]
+    if claim is not None and negations and not _NEGATION.search(claim):
+        denials += negations  # the claim says X; the text says not X
+    if denials:
+        kind: Stance = "denied" if _DENIER.search(text) else "disputed"
+        return StanceReading(kind, tuple(dict.fromkeys(denials)))
+    hedges = [m.group(0) for m in _HEDGE.finditer(text)]
+    if text.rstrip().endswith("?"):
+        hedges.append("?")
+    if hedges or uncertainty(text) >= HEDGED_PROBABILITY:
+        return StanceReading("hedged", tuple(dict.fromkeys(hedges)))
+    attributions = [m.group(0) for m in _ATTRIBUTION.finditer(text)]
+    if attributions or re.search(r":\s", text[:60]):
+        return StanceReading("attributed", tuple(dict.fromkeys(attributions)))
+    return StanceReading("asserted", ())
