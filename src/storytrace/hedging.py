@@ -15,6 +15,7 @@ Two readings of one sentence:
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -81,7 +82,7 @@ def features(text: str) -> list[str]:
     cues = [f"cue:{span.text.casefold()}" for span in hedge_cues(text)]
     return (
         words
-        + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        + [f"{a} {b}" for a, b in itertools.pairwise(words)]
         + cues
         + (["cue"] if cues else [])
     )
