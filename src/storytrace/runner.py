@@ -129,6 +129,17 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
                     store.entity_of_local_names(),
                 )
             )
+        elif stage.name == "claims":
+            store.save_claims(
+                stage.function(
+                    store.articles(),
+                    store.stories(),
+                    store.attributions(),
+                    store.provenance(),
+                    store.entities(),
+                    store.entity_of_local_names(),
+                )
+            )
         else:
             raise NotImplementedError(f"no store writer for collection stage {stage.name}")
     except NotImplementedError:

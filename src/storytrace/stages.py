@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from storytrace.claims import claims
 from storytrace.date_mentions import date_mentions
 from storytrace.discrepancies import discrepancies
 from storytrace.embeddings import embeddings
@@ -101,6 +102,14 @@ STAGES: tuple[Stage, ...] = (
         ),
         frozenset({"discrepancies"}),
         discrepancies,
+    ),
+    Stage(
+        "claims",
+        1,
+        "collection",
+        frozenset({"articles", "stories", "attributions", "provenance", "entities"}),
+        frozenset({"claims", "denials"}),
+        claims,
     ),
 )
 

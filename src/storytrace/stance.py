@@ -74,7 +74,6 @@ DENIAL_CUES = (
     "not real",
     "misleading",
     "disinformation",
-    "provocation",
     "taken out of context",
     "never said",
 )
@@ -174,6 +173,6 @@ def stance(text: str, claim: str | None = None) -> StanceReading:
     if hedges or uncertainty(text) >= HEDGED_PROBABILITY:
         return StanceReading("hedged", tuple(dict.fromkeys(hedges)))
     attributions = [m.group(0) for m in _ATTRIBUTION.finditer(text)]
-    if attributions or re.search(r":\s", text[:60]):
+    if attributions:
         return StanceReading("attributed", tuple(dict.fromkeys(attributions)))
     return StanceReading("asserted", ())

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from storytrace.claims import ClaimIndex, claim_from_dict, denial_from_dict
 from storytrace.discrepancies import Discrepancy, discrepancy_from_dict
 from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
@@ -135,6 +136,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE discrepancies (
         id VARCHAR PRIMARY KEY, story_id VARCHAR NOT NULL, aspect VARCHAR NOT NULL,
         discrepancy VARCHAR NOT NULL
+    );
+    """,
+    # 9: claims with their stances and origins, and denials (each whole, as JSON)
+    """
+    CREATE TABLE claims (
+        id VARCHAR PRIMARY KEY, story_id VARCHAR NOT NULL, claim VARCHAR NOT NULL
+    );
+    CREATE TABLE denials (
+        id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, denial VARCHAR NOT NULL
     );
     """,
 )
@@ -458,6 +468,28 @@ class Store:
             if rows:
                 self._insert("discrepancies", pa.Table.from_pylist(rows))
 
+    def save_claims(self, index: ClaimIndex) -> None:
+        """Replace claims and denials (re-linked whole)."""
+        tables = {
+            "claims": [
+                {"id": c.id, "story_id": c.story_id, "claim": json.dumps(dataclasses.asdict(c))}
+                for c in index.claims
+            ],
+            "denials": [
+                {
+                    "id": d.id,
+                    "article_id": d.article_id,
+                    "denial": json.dumps(dataclasses.asdict(d)),
+                }
+                for d in index.denials
+            ],
+        }
+        with self._transaction():
+            for table, rows in tables.items():
+                self._db.execute(f"DELETE FROM {table}")
+                if rows:
+                    self._insert(table, pa.Table.from_pylist(rows))
+
     # -- reading ------------------------------------------------------------------------
 
     def articles_pending(self, stage: str) -> list[str]:
@@ -572,6 +604,16 @@ class Store:
         ).fetchall()
         return [discrepancy_from_dict(json.loads(row[0])) for row in rows]
 
+    def claims(self) -> ClaimIndex:
+        claim_rows = self._db.execute("SELECT claim FROM claims ORDER BY story_id, id").fetchall()
+        denial_rows = self._db.execute(
+            "SELECT denial FROM denials ORDER BY article_id, id"
+        ).fetchall()
+        return ClaimIndex(
+            tuple(claim_from_dict(json.loads(row[0])) for row in claim_rows),
+            tuple(denial_from_dict(json.loads(row[0])) for row in denial_rows),
+        )
+
     def date_mentions(self) -> list[DateMention]:
         rows = self._db.execute(
             "SELECT article_id, text, span_start, span_end, resolved, precision "
@@ -635,6 +677,8 @@ class Store:
             "provenance",
             "quote_families",
             "discrepancies",
+            "claims",
+            "denials",
         ):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0

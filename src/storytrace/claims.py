@@ -1,0 +1,341 @@
+"""claims: the statements a story's articles share, how each article presents them, who
+denies what, and how many independent origins stand behind each claim.
+
+- **Claims**: check-worthy sentences (a name or a figure, six words or more, not a question)
+  grouped across the articles of a story when their sentence vectors are close
+  (`CLAIM_SIMILARITY`) and they share a rare word; a claim is a group carried by two articles
+  or more, its text the earliest article's sentence.
+- **Stances**: each carrying article's sentence read by `stance.stance` (asserted, hedged,
+  attributed, denied, disputed), with its cue words and the sentence as evidence.
+- **Denials**: attributions whose cue or content denies ("dismissed ... as a provocation and
+  a deepfake", "called the reports entirely baseless"), with the denier (the attribution's
+  speaker, resolved to an entity where possible) and what is denied (the content, and the
+  claim whose sentence holds it).
+- **Independent corroboration**: the articles carrying a claim, collapsed into origins: a copy
+  or a rewrite joins the article it draws on (provenance edges), and articles that give the
+  claim as the word of one named source ("according to Black Kite") count once, as that
+  source. `independent_sources` is the number of origins; each origin lists its articles and
+  why they are one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from storytrace.models import encode_texts
+from storytrace.provenance import ProvenanceIndex
+from storytrace.quote_families import Encoder
+from storytrace.records import Article, Attribution, Entity, ProvenanceEdge, Span, Story
+from storytrace.reuse import content_words, sentences
+from storytrace.stance import _DENIAL, Stance, stance
+
+CLAIM_SIMILARITY = 0.75
+MIN_WORDS = 6
+NEIGHBOURS = 10  # beyond `EXACT_LIMIT` sentences, each one's nearest in the vector space
+EXACT_LIMIT = 3000
+_FIGURE_OR_NAME = re.compile(r"\d|(?<=\w\s)[A-Z][a-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimStance:
+    article_id: str
+    stance: Stance
+    cues: tuple[str, ...]
+    evidence: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Articles that are one source of a claim, and why: `via` names the copy or rewrite
+    edges or the source they all cite."""
+
+    article_ids: tuple[str, ...]
+    via: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str
+    story_id: str
+    text: str
+    stances: tuple[ClaimStance, ...]
+    origins: tuple[Origin, ...]
+
+    @property
+    def independent_sources(self) -> int:
+        return len(self.origins)
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    id: str
+    article_id: str
+    denier: str | None
+    denier_entity_id: str | None
+    target: str
+    evidence: Span
+    claim_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimIndex:
+    claims: tuple[Claim, ...]
+    denials: tuple[Denial, ...]
+
+
+def claims(
+    articles: Sequence[Article],
+    stories: Sequence[Story],
+    attributions: Sequence[Attribution],
+    traced: ProvenanceIndex,
+    entities: Sequence[Entity],
+    entity_of: Mapping[tuple[str, str], str],
+    encode: Encoder | None = None,
+) -> ClaimIndex:
+    by_id = {article.id: article for article in articles}
+    held: dict[str, list[Attribution]] = defaultdict(list)
+    for attribution in attributions:
+        held[attribution.article_id].append(attribution)
+    found: list[Claim] = []
+    for story in stories:
+        members = [by_id[a] for a in story.article_ids if a in by_id]
+        if len(members) >= 2:
+            edges = [e for e in traced.edges if e.story_id == story.id]
+            origin = next((o.name for o in traced.origins if o.story_id == story.id), None)
+            found += story_claims(story.id, members, held, edges, origin, encode or encode_texts)
+    known = {e.id for e in entities}
+    denials = tuple(
+        _denials(by_id, held, found, {k: v for k, v in entity_of.items() if v in known})
+    )
+    return ClaimIndex(tuple(found), denials)
+
+
+def check_worthy(text: str, sentence: Span) -> bool:
+    words = sentence.text.split()
+    return (
+        len(words) >= MIN_WORDS
+        and not sentence.text.rstrip().endswith("?")
+        and bool(_FIGURE_OR_NAME.search(sentence.text))
+    )
+
+
+def story_claims(
+    story_id: str,
+    members: Sequence[Article],
+    held: Mapping[str, Sequence[Attribution]],
+    edges: Sequence[ProvenanceEdge],
+    named_origin: str | None,
+    encode: Encoder,
+) -> list[Claim]:
+    units: list[tuple[Article, Span]] = []
+    for article in members:
+        for sentence in sentences(article.text):
+            span = Span(article.text[sentence.start : sentence.end], sentence.start, sentence.end)
+            if check_worthy(article.text, span):
+                units.append((article, span))
+    if len({a.id for a, _ in units}) < 2:
+        return []
+    vectors = encode([span.text for _, span in units])
+    words = [set(content_words(span.text)) for _, span in units]
+    parent = list(range(len(units)))
+
+    def root(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for i, j in _close_pairs(vectors):
+        if units[i][0].id != units[j][0].id and len(words[i] & words[j]) >= 2:
+            parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(units)):
+        groups[root(index)].append(index)
+    order = {a.id: position for position, a in enumerate(members)}
+    built = []
+    for group in groups.values():
+        carriers = {units[k][0].id for k in group}
+        if len(carriers) < 2:
+            continue
+        group.sort(key=lambda k: (units[k][0].published or "9999", order[units[k][0].id]))
+        built.append(_claim(story_id, [units[k] for k in group], held, edges, named_origin))
+    return sorted(built, key=lambda c: -len(c.stances))
+
+
+def _close_pairs(vectors: np.ndarray) -> list[tuple[int, int]]:
+    count = len(vectors)
+    if count <= EXACT_LIMIT:
+        similar = np.triu(vectors @ vectors.T, k=1) >= CLAIM_SIMILARITY
+        return [(int(i), int(j)) for i, j in zip(*np.nonzero(similar), strict=True)]
+    from sklearn.neighbors import NearestNeighbors
+
+    index = NearestNeighbors(n_neighbors=min(NEIGHBOURS + 1, count)).fit(vectors)
+    distances, neighbours = index.kneighbors(vectors)
+    pairs = set()
+    for i, (row, near) in enumerate(zip(distances, neighbours, strict=True)):
+        for distance, j in zip(row, near, strict=True):
+            # unit vectors: squared distance = 2 - 2 cosine
+            if i != j and 1 - distance**2 / 2 >= CLAIM_SIMILARITY:
+                pairs.add((min(i, int(j)), max(i, int(j))))
+    return sorted(pairs)
+
+
+def _claim(
+    story_id: str,
+    carried: list[tuple[Article, Span]],
+    held: Mapping[str, Sequence[Attribution]],
+    edges: Sequence[ProvenanceEdge],
+    named_origin: str | None,
+) -> Claim:
+    first_article, first_span = carried[0]
+    seen: dict[str, ClaimStance] = {}
+    for article, span in carried:
+        if article.id not in seen:
+            reading = stance(span.text)
+            seen[article.id] = ClaimStance(article.id, reading.stance, reading.cues, span)
+    digest = hashlib.sha1(
+        f"{story_id}|{first_article.id}|{first_span.start}".encode(), usedforsecurity=False
+    ).hexdigest()
+    return Claim(
+        f"c{digest[:11]}",
+        story_id,
+        first_span.text,
+        tuple(seen.values()),
+        _origins(carried, seen, held, edges, named_origin),
+    )
+
+
+def _origins(
+    carried: list[tuple[Article, Span]],
+    seen: Mapping[str, ClaimStance],
+    held: Mapping[str, Sequence[Attribution]],
+    edges: Sequence[ProvenanceEdge],
+    named_origin: str | None,
+) -> tuple[Origin, ...]:
+    """The carrying articles collapsed into independent origins (see the module doc)."""
+    ids = list(seen)
+    parent = {a: a for a in ids}
+    why: dict[str, list[str]] = defaultdict(list)
+
+    def root(item: str) -> str:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def join(one: str, two: str, reason: str) -> None:
+        first, second = root(one), root(two)
+        if first != second:
+            parent[second] = first
+            why[first] += why.pop(second, [])
+        why[root(one)].append(reason)
+
+    for edge in edges:
+        later, earlier = edge.from_article_id, edge.to_article_id
+        if edge.relation in ("copies", "rewrites") and later in parent and earlier in parent:
+            join(earlier, later, f"{later} {edge.relation} {earlier}")
+    # articles giving the claim as one named source's word count once, as that source
+    sources: dict[str, list[str]] = defaultdict(list)
+    for article, span in carried:
+        source = _cited_source(article, span, held.get(article.id, ()), named_origin)
+        if source and seen[article.id].stance in ("attributed", "hedged"):
+            sources[source.casefold()].append(article.id)
+    for source, cited_by in sources.items():
+        for other in cited_by[1:]:
+            join(cited_by[0], other, f"{other} and {cited_by[0]} cite {source}")
+    groups: dict[str, list[str]] = defaultdict(list)
+    for article_id in ids:
+        groups[root(article_id)].append(article_id)
+    return tuple(
+        Origin(tuple(members), tuple(dict.fromkeys(why.get(head, []))))
+        for head, members in groups.items()
+    )
+
+
+def _cited_source(
+    article: Article, span: Span, attributions: Sequence[Attribution], named_origin: str | None
+) -> str | None:
+    """The source a sentence gives its claim as the word of: the speaker or source of the
+    attribution it holds, or the story's named origin when the sentence names it."""
+    for attribution in attributions:
+        inside = span.start <= attribution.content.start < span.end
+        if inside and (attribution.speaker or attribution.source):
+            return attribution.speaker or (attribution.source.text if attribution.source else None)
+    if named_origin and named_origin.casefold() in span.text.casefold():
+        return named_origin
+    return None
+
+
+def _denials(
+    by_id: Mapping[str, Article],
+    held: Mapping[str, Sequence[Attribution]],
+    found: Sequence[Claim],
+    entity_of: Mapping[tuple[str, str], str],
+) -> list[Denial]:
+    """Attributions that deny: a denial word in the cue or the content."""
+    claim_at: dict[str, list[tuple[Span, str]]] = defaultdict(list)
+    for claim in found:
+        for reading in claim.stances:
+            claim_at[reading.article_id].append((reading.evidence, claim.id))
+    denials = []
+    for article_id, attributions in held.items():
+        article = by_id.get(article_id)
+        if article is None:
+            continue
+        for attribution in attributions:
+            cue = attribution.cue.text if attribution.cue else ""
+            if not (_DENIAL.search(cue) or _DENIAL.search(attribution.content.text)):
+                continue
+            start = min(
+                s.start for s in (attribution.source, attribution.cue, attribution.content) if s
+            )
+            end = max(
+                s.end for s in (attribution.source, attribution.cue, attribution.content) if s
+            )
+            evidence = Span(article.text[start:end], start, end)
+            claim_id = next(
+                (c for s, c in claim_at[article_id] if s.start < end and start < s.end), None
+            )
+            denier = attribution.speaker or (
+                attribution.source.text if attribution.source else None
+            )
+            entity = (
+                entity_of.get((article_id, attribution.speaker)) if attribution.speaker else None
+            )
+            digest = hashlib.sha1(f"{article_id}|{attribution.id}".encode(), usedforsecurity=False)
+            denials.append(
+                Denial(
+                    f"n{digest.hexdigest()[:11]}",
+                    article_id,
+                    denier,
+                    entity,
+                    attribution.content.text,
+                    evidence,
+                    claim_id,
+                )
+            )
+    return denials
+
+
+def claim_from_dict(data: Mapping[str, Any]) -> Claim:
+    return Claim(
+        data["id"],
+        data["story_id"],
+        data["text"],
+        tuple(
+            ClaimStance(r["article_id"], r["stance"], tuple(r["cues"]), Span(**r["evidence"]))
+            for r in data["stances"]
+        ),
+        tuple(Origin(tuple(o["article_ids"]), tuple(o["via"])) for o in data["origins"]),
+    )
+
+
+def denial_from_dict(data: Mapping[str, Any]) -> Denial:
+    return Denial(**{**data, "evidence": Span(**data["evidence"])})

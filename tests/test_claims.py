@@ -1,0 +1,121 @@
+"""Stances, hedges, claims, denials and independent origins on text written here."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storytrace.claims import claims
+from storytrace.hedging import hedge_cues, is_hedged, uncertainty
+from storytrace.provenance import ProvenanceIndex
+from storytrace.records import (
+    Article,
+    Attribution,
+    Entity,
+    ProvenanceEdge,
+    Span,
+    Story,
+)
+from storytrace.stance import stance
+
+
+def test_stances_of_sentences() -> None:
+    assert stance("The pier was closed on Friday after the crash.").stance == "asserted"
+    hedged = stance("The mayor reportedly ordered the pier closed.")
+    assert (hedged.stance, hedged.cues) == ("hedged", ("reportedly",))
+    assert stance("According to a Telegram channel, the pier was closed.").stance == "attributed"
+    denied = stance("The mayor dismissed the reports as entirely baseless.")
+    assert denied.stance == "denied" and "baseless" in denied.cues
+    assert stance("There is no evidence the pier was closed.").stance == "disputed"
+    # a claim that itself says "not" does not make its repetition a denial
+    claim = "The mayor did not close the pier"
+    assert stance("Mayor did not close the pier, officials confirm", claim).stance != "disputed"
+    assert stance("BREAKING: the pier is closed").stance == "asserted"
+
+
+def test_hedges_are_found_and_weighed() -> None:
+    sentence = "The clip was allegedly recorded at a dinner, and it may be fake."
+    assert [cue.text for cue in hedge_cues(sentence)] == ["allegedly", "may"]
+    assert is_hedged("Some critics believe the decision was probably wrong.")
+    assert not is_hedged("The council approved the budget on Tuesday by nine votes to two.")
+    assert 0.0 <= uncertainty("The pier was closed.") < 0.5
+
+
+def article(key: str, text: str, published: str = "2025-05-02") -> Article:
+    return Article(
+        id=f"a{key}", source=key, text=text, content_hash=key, published=published, outlet=key
+    )
+
+
+def encoder(texts: list[str]) -> np.ndarray:
+    """Sentences about the pier closing point one way, the rest another."""
+    rows = [[1.0, 0.0] if "pier" in t and "closed" in t else [0.0, 1.0] for t in texts]
+    return np.asarray(rows, dtype=np.float32)
+
+
+def test_a_claim_gathers_its_articles_and_counts_its_origins() -> None:
+    texts = {
+        "1": "Port Vell's northern pier was closed on Friday by the harbour authority.",
+        "2": "Port Vell's northern pier was reportedly closed on Friday by the harbour authority.",
+        "3": "According to Harbour Radio, Port Vell's northern pier was closed on Friday.",
+        "4": "Harbour Radio said Port Vell's northern pier was closed on Friday afternoon.",
+    }
+    members = [article(k, t) for k, t in texts.items()]
+    story = Story("s", "pier", tuple(a.id for a in members))
+    # article 2 rewrites article 1; articles 3 and 4 both give Harbour Radio's word
+    edges = (ProvenanceEdge("s", "a2", "a1", "rewrites", 0.5, "unknown", ()),)
+    said = [
+        Attribution(
+            "t3",
+            "a3",
+            Span("Harbour Radio", 13, 26),
+            None,
+            Span(texts["3"][28:], 28, len(texts["3"])),
+            "indirect",
+            "Harbour Radio",
+        ),
+        Attribution(
+            "t4",
+            "a4",
+            Span("Harbour Radio", 0, 13),
+            Span("said", 14, 18),
+            Span(texts["4"][19:], 19, len(texts["4"])),
+            "indirect",
+            "Harbour Radio",
+        ),
+    ]
+    index = claims(members, [story], said, ProvenanceIndex(edges, (), ()), [], {}, encoder)
+    (claim,) = index.claims
+    assert {s.article_id: s.stance for s in claim.stances} == {
+        "a1": "asserted",
+        "a2": "hedged",
+        "a3": "attributed",
+        "a4": "attributed",
+    }
+    assert claim.independent_sources == 2
+    assert sorted(sorted(o.article_ids) for o in claim.origins) == [["a1", "a2"], ["a3", "a4"]]
+
+
+def test_a_denial_names_its_denier_and_what_is_denied() -> None:
+    text = "Ada Pell dismissed the reports as entirely baseless on Monday."
+    denying = Attribution(
+        "t1",
+        "a1",
+        Span("Ada Pell", 0, 8),
+        Span("dismissed", 9, 18),
+        Span("the reports as entirely baseless", 19, 51),
+        "indirect",
+        "Ada Pell",
+    )
+    index = claims(
+        [article("1", text)],
+        [],
+        [denying],
+        ProvenanceIndex((), (), ()),
+        [Entity("e1", "Ada Pell", "person", (), ("a1",))],
+        {("a1", "Ada Pell"): "e1"},
+        encoder,
+    )
+    (denial,) = index.denials
+    assert (denial.denier, denial.denier_entity_id) == ("Ada Pell", "e1")
+    assert denial.target == "the reports as entirely baseless"
+    assert text[denial.evidence.start : denial.evidence.end] == denial.evidence.text
