@@ -472,6 +472,12 @@ def test_the_timeline_counts_articles_per_day_and_outlet(exported: dict[str, obj
     assert {"date": "2025-08-14", "outlet": "Truth Signal"} in [
         {"date": row["date"], "outlet": row["outlet"]} for row in timeline
     ]
+    # denials on the day they were made: Dravnia Today's "on Tuesday" is 4 March
+    denial_of = {d["id"]: d for d in exported["denials"]}  # type: ignore[attr-defined]
+    today = by_file["corpus/dravnia-today-denial.html"]["id"]
+    placed = [m for m in leak["markers"] if m["kind"] == "denial" and m["article_id"] == today]
+    assert placed and all(m["date"] == "2025-03-04" for m in placed)
+    assert all(m["id"] in denial_of for m in leak["markers"])
 
 
 def _attributions_of(document: dict[str, object], file: str) -> list[dict[str, object]]:

@@ -32,7 +32,15 @@ import numpy as np
 from storytrace.models import encode_texts
 from storytrace.provenance import ProvenanceIndex
 from storytrace.quote_families import Encoder
-from storytrace.records import Article, Attribution, Entity, ProvenanceEdge, Span, Story
+from storytrace.records import (
+    Article,
+    Attribution,
+    Denial,
+    Entity,
+    ProvenanceEdge,
+    Span,
+    Story,
+)
 from storytrace.reuse import content_words, sentences
 from storytrace.stance import _DENIAL, Stance, stance
 
@@ -71,17 +79,6 @@ class Claim:
     @property
     def independent_sources(self) -> int:
         return len(self.origins)
-
-
-@dataclass(frozen=True, slots=True)
-class Denial:
-    id: str
-    article_id: str
-    denier: str | None
-    denier_entity_id: str | None
-    target: str
-    evidence: Span
-    claim_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

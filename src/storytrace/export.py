@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
-from storytrace.provenance import timeline
+from storytrace.provenance import denial_markers, timeline
 from storytrace.records import Article, NamedOrigin, Span
 from storytrace.store import Store
 
@@ -62,6 +62,8 @@ def contract_document(store: Store) -> dict[str, Any]:
     ]
     by_id = {a.id: a for a in stored_articles}
     found = store.provenance()
+    found_claims = store.claims()
+    stored_dates = store.date_mentions()
     origin_of = {origin.story_id: origin for origin in found.origins}
     recirculated: dict[str, list[dict[str, Any]]] = {}
     for r in found.recirculations:
@@ -81,6 +83,11 @@ def contract_document(store: Store) -> dict[str, Any]:
             "first_reported": _first_reported(s.article_ids, by_id, origin_of.get(s.id)),
             "recirculated": recirculated.get(s.id, []),
             "timeline": timeline([by_id[a] for a in s.article_ids if a in by_id]),
+            "markers": denial_markers(
+                [d for d in found_claims.denials if story_of.get(d.article_id) == s.id],
+                stored_dates,
+                {a: by_id[a].published for a in s.article_ids if a in by_id},
+            ),
         }
         for s in stored_stories
     ]
@@ -109,7 +116,7 @@ def contract_document(store: Store) -> dict[str, Any]:
             "resolved": m.resolved,
             "precision": m.precision,
         }
-        for m in store.date_mentions()
+        for m in stored_dates
     ]
     entities = [dataclasses.asdict(entity) for entity in store.entities()]
     entity_of = store.entity_of_local_names()
@@ -176,7 +183,6 @@ def contract_document(store: Store) -> dict[str, Any]:
         }
         for d in store.discrepancies()
     ]
-    found_claims = store.claims()
     claims = [
         {
             "id": c.id,

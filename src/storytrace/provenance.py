@@ -35,6 +35,7 @@ from storytrace.dates import day_number
 from storytrace.records import (
     Article,
     DateMention,
+    Denial,
     Direction,
     NamedOrigin,
     NearCopy,
@@ -442,3 +443,36 @@ def timeline(members: Sequence[Article]) -> list[dict[str, object]]:
         {"date": day, "outlet": outlet, "article_ids": sorted(ids)}
         for (day, outlet), ids in ordered
     ]
+
+
+def denial_markers(
+    denials: Sequence[Denial],
+    date_mentions: Sequence[DateMention],
+    published: Mapping[str, str | None],
+) -> list[dict[str, object]]:
+    """Denials placed on the timeline: on the day their sentence names ("on Tuesday"),
+    else on their article's publication date; undated ones last."""
+    days: dict[str, list[DateMention]] = defaultdict(list)
+    for mention in date_mentions:
+        if mention.precision == "day":
+            days[mention.article_id].append(mention)
+    markers: list[dict[str, object]] = []
+    for denial in denials:
+        named = next(
+            (
+                m.resolved
+                for m in days[denial.article_id]
+                if denial.evidence.start <= m.span.start < denial.evidence.end
+            ),
+            None,
+        )
+        markers.append(
+            {
+                "date": named or published.get(denial.article_id),
+                "kind": "denial",
+                "id": denial.id,
+                "article_id": denial.article_id,
+                "label": f"{denial.denier or 'unnamed'}: {denial.target}",
+            }
+        )
+    return sorted(markers, key=lambda m: (m["date"] is None, str(m["date"] or "")))

@@ -231,3 +231,17 @@ class Recirculation:
     lag_days: int
     cues: tuple[str, ...]
     new_facts: float
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    """`denier` denies `target` (the content of the denying attribution) in one article;
+    `claim_id` is the claim whose sentence there holds it."""
+
+    id: str
+    article_id: str
+    denier: str | None
+    denier_entity_id: str | None
+    target: str
+    evidence: Span
+    claim_id: str | None = None
