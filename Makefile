@@ -22,6 +22,7 @@ demo: install
 	rm -f demo/storytrace.duckdb demo/storytrace.duckdb.wal
 	mkdir -p demo
 	$(BIN)/storytrace run examples/ --db demo/storytrace.duckdb --report demo/story.json
+	$(BIN)/storytrace export --db demo/storytrace.duckdb --format html --output demo/dossier.html
 
 test: install lint typecheck pytest
 

@@ -259,7 +259,8 @@ def _print_stories(store: Store, limit: int | None = None) -> None:
 )
 @_db_option
 def export(format_: str, table: str, output: str | None, db: str) -> None:
-    """Export the store: the JSON contract, JSON Lines, or one table as CSV."""
+    """Export the store: the JSON contract, JSON Lines, one table as CSV, or the dossier
+    (a self-contained HTML file, or Markdown)."""
     _require_store(db)
     with Store(db) as store:
         text = render(store, format_, table)
@@ -452,8 +453,7 @@ def _report_format(path: str) -> str:
     if suffix not in FORMATS:
         raise UsageError(
             f"cannot write a report as {path!r}",
-            hint=f"use one of {', '.join('.' + f for f in FORMATS)} "
-            "(the HTML dossier is not part of this version)",
+            hint=f"use one of {', '.join('.' + f for f in FORMATS)}",
         )
     return suffix
 

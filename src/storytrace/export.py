@@ -1,4 +1,5 @@
-"""Exports of a store: the JSON contract (`storytrace/1`), JSON Lines and CSV.
+"""Exports of a store: the JSON contract (`storytrace/1`), JSON Lines, CSV, and the dossier
+(self-contained HTML, or Markdown; see `dossier`).
 
 `contract_document` builds the one JSON document described in DESIGN.md; its shape is
 checked by `schema/storytrace-1.schema.json`. Arrays of stages that have not run (or do
@@ -15,12 +16,13 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
+from storytrace.dossier import render_html, render_markdown
 from storytrace.provenance import denial_markers, timeline
 from storytrace.records import Article, NamedOrigin, Span
 from storytrace.store import Store
 
 SCHEMA_ID = "storytrace/1"
-FORMATS = ("json", "jsonl", "csv")
+FORMATS = ("json", "jsonl", "csv", "html", "md")
 # Arrays of the contract, in order; those no stage fills yet stay empty.
 SECTIONS = (
     "articles",
@@ -292,6 +294,10 @@ def render(store: Store, format: str, table: str = "articles") -> str:
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if format == "jsonl":
         return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _typed_rows(document))
+    if format == "html":
+        return render_html(document)
+    if format == "md":
+        return render_markdown(document)
     if format == "csv":
         columns = contract_schema()["properties"][table]["items"]["required"]
         return _csv(columns, document[table])
