@@ -48,6 +48,7 @@ SHARED_RUN = 6  # words in a row two renderings share
 PARAPHRASE = 0.75  # cosine of the MiniLM vectors
 OTHER_SPEAKER = 0.85  # cosine needed when the two are given to different speakers
 SHORT_WORDS = 6  # shorter quotations join only verbatim
+MIN_OVERLAP = 0.25  # content words two quotations must share before their vectors are compared
 CANDIDATES = 40
 COMMON_WORD_SHARE = 0.5  # words in more of a story's quotations than this are not indexed
 ALWAYS_INDEXED = 10  # ... unless held by this many or fewer (small stories)
@@ -195,6 +196,7 @@ def story_families(
     if len({q.article_id for q in found}) < 2:
         return []
     texts = [_normal(q.span.text) for q in found]
+    words = [_content_words(q.span.text) for q in found]
     pairs = _candidate_pairs(found)
     parent = list(range(len(found)))
 
@@ -208,8 +210,12 @@ def story_families(
     for i, j in pairs:
         if _verbatim(texts[i], texts[j]):
             parent[root(i)] = root(j)
-        elif min(len(texts[i].split()), len(texts[j].split())) >= SHORT_WORDS:
-            undecided.append((i, j))  # a short phrase joins only verbatim: its vector says little
+        elif min(len(texts[i].split()), len(texts[j].split())) >= SHORT_WORDS and (
+            _overlap(words[i], words[j]) >= MIN_OVERLAP
+        ):
+            # a short phrase joins only verbatim (its vector says little), and two quotations
+            # sharing almost no content word are not worth encoding
+            undecided.append((i, j))
     if undecided:
         needed = sorted({k for pair in undecided for k in pair})
         vectors = encode([found[k].span.text for k in needed])
@@ -263,6 +269,12 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+def _overlap(left: set[str], right: set[str]) -> float:
+    """Share of the smaller set's content words found in the other (by stem)."""
+    one, two = {_stem(w) for w in left}, {_stem(w) for w in right}
+    return len(one & two) / min(len(one), len(two)) if one and two else 0.0
 
 
 def _other_speaker(left: Quotation, right: Quotation) -> bool:
