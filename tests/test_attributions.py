@@ -275,3 +275,8 @@ def test_a_long_quote_not_reopened_runs_on_to_its_closing_mark() -> None:
     # a paragraph that opens a quotation of its own ends the run
     opened = text.replace("There are those", "“There are those")
     assert "And not on a trivial matter." not in [opened[a:b] for a, b in quote_regions(opened)]
+
+
+def test_an_empty_pair_of_marks_does_not_shift_the_quotes_after_it() -> None:
+    text = 'left "" blank, he said "we will rebuild the pier soon" today.'
+    assert '"we will rebuild the pier soon"' in [text[a:b] for a, b in quote_regions(text)]

@@ -145,3 +145,19 @@ def test_a_sentence_does_not_end_at_an_abbreviation() -> None:
     assert sentence_at(text, text.index("27")).text == (
         "Black Kite said it was made on Feb. 27 but gave no source."
     )
+
+
+def test_large_figures_are_compared_exactly_and_function_words_are_no_acts() -> None:
+    assert found(
+        "The measure won 1,234,567 votes in the count.", "The measure won 1,234,571 votes."
+    ) == {("number", "votes"): {"1234567", "1234571"}}
+    dates = (
+        DateMention("a0", Span("3 March", 18, 25), "2025-03-03", "day"),
+        DateMention("a1", Span("5 March", 18, 25), "2025-03-05", "day"),
+    )
+    assert (
+        found(
+            "Talks ran between 3 March and May.", "Talks ran between 5 March and May.", dates=dates
+        )
+        == {}
+    )

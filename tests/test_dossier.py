@@ -79,7 +79,7 @@ def test_each_story_shows_its_parts(dossier: tuple[str, dict[str, object]]) -> N
     assert tree.xpath("//ins[contains(., 'probably')]")  # the hedge GD24 adds
     assert tree.xpath("//td[@class='hedged']/a") and tree.xpath("//td[@class='denied']/a")
     assert tree.xpath("//svg[@class='timeline']//rect") and tree.xpath(
-        "//svg[@class='provenance']//line"
+        "//svg[@class='provenance']//path[contains(@class, 'edge')]"
     )
     # every article, with the quotations highlighted in its text
     articles = document["articles"]
@@ -102,3 +102,16 @@ def test_the_markdown_dossier_tells_the_same(
     assert result.output.startswith("# storytrace dossier")
     assert "Truth Signal rewrites Meridian Herald" in result.output
     assert "a crude fake" in result.output
+
+
+def test_dates_known_only_to_the_month_have_no_place_on_the_day_axis() -> None:
+    from storytrace.dossier import timeline_svg
+
+    rows = [
+        {"date": "2024-04", "outlet": "A", "article_ids": ["a1"]},
+        {"date": "2024-04-08", "outlet": "B", "article_ids": ["a2"]},
+    ]
+    markers = [{"date": "2024", "kind": "denial", "id": "n1", "article_id": "a1", "label": "x"}]
+    drawn = str(timeline_svg(rows, markers))
+    assert drawn.count("<rect") == 1 and "2024-04-08" in drawn
+    assert "No article" in str(timeline_svg(rows[:1], markers))

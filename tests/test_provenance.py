@@ -193,3 +193,14 @@ def test_the_stage_runs_over_every_story() -> None:
     index = provenance([first, second, lone], stories, [], [], Settings())
     assert [(e.story_id, e.relation) for e in index.edges] == [("s1", "rewrites")]
     assert index.origins == () and index.recirculations == ()
+
+
+def test_a_wire_story_carried_by_many_outlets_is_traced_to_it() -> None:
+    wire = article("0", REPORT, "2025-05-01")
+    carriers = [
+        article(str(n), f"Local desk {n} adds its own opening line here. " + REPORT, "2025-05-02")
+        for n in range(1, 25)
+    ]
+    edges = story_edges("s", [wire, *carriers], {}, idf_of(wire, *carriers, article("x", OTHER)))
+    assert {e.from_article_id for e in edges} == {c.id for c in carriers}
+    assert {(e.to_article_id, e.relation) for e in edges} == {("a0", "copies")}

@@ -136,3 +136,11 @@ def test_the_stage_reads_quotations_from_the_articles_of_each_story() -> None:
     (family,) = families
     assert family.story_id == "s1"
     assert {q.article_id for q in family.quotations()} == {"a1", "a2"}
+
+
+def test_a_quote_carried_by_many_articles_is_still_one_family() -> None:
+    members = [article(str(n), "x") for n in range(40)]
+    found = [quote(str(n), "We will build the new harbour wall next spring.") for n in range(40)]
+    encode = _encoder({found[0].span.text: [1.0, 0.0]})
+    (family,) = story_families("s", members, found, encode)
+    assert len({q.article_id for q in family.quotations()}) == 40

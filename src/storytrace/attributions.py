@@ -99,7 +99,7 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
                 if char in _OPENERS:
                     opened_at, closer = position, _OPENERS[char]
                 continue
-            if position == opened_at + 1 and marks[position : position + 2] != '"\x00':
+            if position == opened_at + 1 and marks[position + 1 : position + 2].isalnum():
                 continue  # a doubled opening mark (`""We ...`): one quotation, not an empty one
             # a straight mark may close a curly quote: typed by hand, common
             if char == closer or char == '"' or (char in _CLOSERS and char != "“"):

@@ -3,8 +3,8 @@ denies what, and how many independent origins stand behind each claim.
 
 - **Claims**: check-worthy sentences (a name or a figure, six words or more, not a question)
   grouped across the articles of a story when their sentence vectors are close
-  (`CLAIM_SIMILARITY`) and they share a rare word; a claim is a group carried by two articles
-  or more, its text the earliest article's sentence.
+  (`CLAIM_SIMILARITY`) and they share two content words; a claim is a group carried by two
+  articles or more, its text the earliest article's sentence.
 - **Stances**: each carrying article's sentence read by `stance.stance` (asserted, hedged,
   attributed, denied, disputed), with its cue words and the sentence as evidence.
 - **Denials**: attributions whose cue or content denies ("dismissed ... as a provocation and
@@ -100,13 +100,22 @@ def claims(
     held: dict[str, list[Attribution]] = defaultdict(list)
     for attribution in attributions:
         held[attribution.article_id].append(attribution)
+    edges_of: dict[str, list[ProvenanceEdge]] = defaultdict(list)
+    for edge in traced.edges:
+        edges_of[edge.story_id].append(edge)
+    origin_of = {origin.story_id: origin.name for origin in traced.origins}
     found: list[Claim] = []
     for story in stories:
         members = [by_id[a] for a in story.article_ids if a in by_id]
         if len(members) >= 2:
-            edges = [e for e in traced.edges if e.story_id == story.id]
-            origin = next((o.name for o in traced.origins if o.story_id == story.id), None)
-            found += story_claims(story.id, members, held, edges, origin, encode or encode_texts)
+            found += story_claims(
+                story.id,
+                members,
+                held,
+                edges_of[story.id],
+                origin_of.get(story.id),
+                encode or encode_texts,
+            )
     known = {e.id for e in entities}
     denials = tuple(
         _denials(by_id, held, found, {k: v for k, v in entity_of.items() if v in known})
@@ -114,7 +123,7 @@ def claims(
     return ClaimIndex(tuple(found), denials)
 
 
-def check_worthy(text: str, sentence: Span) -> bool:
+def check_worthy(sentence: Span) -> bool:
     words = sentence.text.split()
     return (
         len(words) >= MIN_WORDS
@@ -135,7 +144,7 @@ def story_claims(
     for article in members:
         for sentence in sentences(article.text):
             span = Span(article.text[sentence.start : sentence.end], sentence.start, sentence.end)
-            if check_worthy(article.text, span):
+            if check_worthy(span):
                 units.append((article, span))
     if len({a.id for a, _ in units}) < 2:
         return []

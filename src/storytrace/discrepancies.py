@@ -12,8 +12,8 @@ Aspects compared (each article's values against the others'):
   not a disagreement), figures with no noun saying what they measure, and any article that
   gives several values for one key (an updated toll) on that key.
 - `date`: the day an action happened, keyed by its verb ("recorded on 27 February" / "recorded
-  on 1 March"), from the resolved date mentions; a month against a day in that month is a
-  difference of precision, not of fact.
+  on 1 March"), from the resolved date mentions known to the day (a month against a day in
+  it is a difference of precision, not of fact, so months are not compared).
 - `speaker`: a quote family whose renderings are given to different people.
 
 - `acquisition`: how the material came out: intercepted, hacked, or shared in a committee or
@@ -29,11 +29,12 @@ Cannot yet: places of events, ages, or titles outside the vocabulary of offices.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from storytrace.quote_families import QuoteFamily
@@ -75,7 +76,8 @@ _HEDGED = re.compile(
     re.IGNORECASE,
 )
 _EVENT_VERB = re.compile(
-    r"\b(?P<verb>[a-z]+(?:ed|en)|made|held|shot|sent|met|took|began|began|won|lost|left|said)"
+    r"\b(?P<verb>[a-z]{3,}ed|made|held|shot|sent|met|took|began|won|lost|left|taken|given"
+    r"|written|seen|stolen|shown|chosen|driven|spoken|broken|beaten|hidden|filmed|taped)"
     r"\s+(?:(?:on|in|at)\s+)?$",
     re.IGNORECASE,
 )
@@ -213,7 +215,8 @@ def _numbers(story_id: str, members: Sequence[Article]) -> list[Discrepancy]:
                 sentence = sentence_at(text, match.start())
                 key = _quantity_key(match, sentence.text)
                 if figure is not None and key:
-                    keyed[key].append((f"{figure:g}", article.id, sentence))
+                    shown = str(int(figure)) if figure.is_integer() else str(figure)
+                    keyed[key].append((shown, article.id, sentence))
     return _disagreements(story_id, "number", keyed)
 
 
@@ -301,14 +304,16 @@ def _titles(
             if named:
                 held = offices[person].get(article.id)
                 offices[person][article.id] = (named | (held[0] if held else set()), mention)
+    by_id = {article.id: article for article in members}
     found = []
     for person, by_article in offices.items():
         keyed: dict[str, list[Observation]] = {}
         observations = []
+        # compared by distinct sets of offices: many articles, few ways of naming the office
+        distinct = {frozenset(named) for named, _ in by_article.values()}
         for article_id, (named, mention) in by_article.items():
-            others = [n for a, (n, _) in by_article.items() if a != article_id]
-            if any(_disagree(named, other) for other in others):
-                article = next(a for a in members if a.id == article_id)
+            if any(_disagree(named, set(other)) for other in distinct if other != named):
+                article = by_id[article_id]
                 value = " / ".join(sorted(named))
                 observations.append(
                     (value, article_id, sentence_at(article.text, mention.span.start))
@@ -417,8 +422,6 @@ def _disagreements(
                 values[value].setdefault(article_id, sentence)
         if len(values) < 2 or len({a for v in values.values() for a in v}) < 2:
             continue
-        if aspect == "date" and _only_precision(values):
-            continue
         ordered = sorted(values.items(), key=lambda item: (-len(item[1]), item[0]))
         digest = hashlib.sha1(f"{story_id}|{aspect}|{key}".encode(), usedforsecurity=False)
         found.append(
@@ -433,18 +436,19 @@ def _disagreements(
     return found
 
 
-def _only_precision(values: Mapping[str, object]) -> bool:
-    """Dates that differ only in precision ("2025-03" and "2025-03-01")."""
-    keys = sorted(values)
-    return all(b.startswith(a) or a.startswith(b) for a, b in itertools.pairwise(keys))
-
-
 def sentence_at(text: str, offset: int) -> Span:
-    """The sentence of `text` around `offset` (`reuse.sentence_ends` draws the limits)."""
-    ends = sentence_ends(text)
-    start = max((end for end in ends if end <= offset), default=0)
-    end = min((end for end in ends if end > offset), default=len(text))
+    """The sentence of `text` around `offset` (`reuse.sentence_ends` draws the limits; they
+    are worked out once per text)."""
+    ends = _ends(text)
+    position = bisect_right(ends, offset)
+    start = ends[position - 1] if position else 0
+    end = ends[position] if position < len(ends) else len(text)
     piece = text[start:end]
     start += len(piece) - len(piece.lstrip())
     end = start + len(text[start:end].rstrip())
     return Span(text[start:end], start, end)
+
+
+@lru_cache(maxsize=256)
+def _ends(text: str) -> list[int]:
+    return sentence_ends(text)

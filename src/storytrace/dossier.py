@@ -7,8 +7,10 @@ the claims-by-outlets stance matrix with independent-source counts, discrepancie
 entities, and every article with the sentences the other sections point to highlighted and
 anchored (each item links to its sentence).
 
-Everything that comes from an article is escaped (Jinja2 autoescape; the SVG is built from
-escaped text too); the file holds no script at all and loads nothing from the network.
+In the HTML, everything that comes from an article is escaped (Jinja2 autoescape; the SVG is
+built from escaped text too); the file holds no script at all and loads nothing from the
+network. The Markdown is plain text for a reader or a converter: article text goes in as
+written, so render it with a converter that escapes raw HTML.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
+
+from storytrace.dates import day_number
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("storytrace", "templates"),
@@ -55,7 +59,10 @@ def stories_view(document: dict[str, Any]) -> list[dict[str, Any]]:
     for denial in document["denials"]:
         story = articles.get(denial["article_id"], {}).get("story_id")
         by_story[story]["denials"].append(denial)
-    entities = document["entities"]
+    entities_in: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entity in document["entities"]:
+        for article_id in entity["article_ids"]:
+            entities_in[article_id].append(entity)
     views = []
     for story in document["stories"]:
         found = by_story[story["id"]]
@@ -82,9 +89,11 @@ def stories_view(document: dict[str, Any]) -> list[dict[str, Any]]:
                 "stance_outlets": [a["id"] for a in members],
                 "discrepancies": found["discrepancies"],
                 "denials": found["denials"],
-                "entities": [
-                    e for e in entities if set(e["article_ids"]) & set(story["article_ids"])
-                ],
+                "entities": list(
+                    {
+                        e["id"]: e for a in story["article_ids"] for e in entities_in.get(a, [])
+                    }.values()
+                ),
                 "anchor": anchor,
                 "names": lambda ids, outlet=outlet: ", ".join(
                     dict.fromkeys(outlet.get(i, i) for i in ids)
@@ -143,18 +152,18 @@ def _segments(text: str, marks: Sequence[tuple[int, int, str]]) -> list[dict[str
 
 def timeline_svg(rows: Sequence[dict[str, Any]], markers: Sequence[dict[str, Any]]) -> Markup:
     """Articles per day as bars, denials as red ticks, on one day axis."""
-    days = sorted(
-        {r["date"][:10] for r in rows if r["date"]} | {m["date"][:10] for m in markers if m["date"]}
-    )
+    # only dates known to the day have a place on a day axis ("2024-04" has none)
+    rows = [r for r in rows if day_number(r["date"]) is not None]
+    markers = [m for m in markers if day_number(m["date"]) is not None]
+    days = sorted({r["date"][:10] for r in rows} | {m["date"][:10] for m in markers})
     if not days:
-        return Markup("<p>No dated articles.</p>")
+        return Markup("<p>No article dated to the day.</p>")
     first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
     span = max(1, (last - first).days)
     width, height, left = 720, 140, 40
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
-        if row["date"]:
-            counts[row["date"][:10]] += len(row["article_ids"])
+        counts[row["date"][:10]] += len(row["article_ids"])
     peak = max(counts.values(), default=1)
 
     def x(day: str) -> float:
@@ -172,12 +181,11 @@ def timeline_svg(rows: Sequence[dict[str, Any]], markers: Sequence[dict[str, Any
             f'class="bar"><title>{escape(day)}: {count} article(s)</title></rect>'
         )
     for marker in markers:
-        if marker["date"]:
-            at = x(marker["date"][:10])
-            parts.append(
-                f'<line x1="{at:.1f}" y1="112" x2="{at:.1f}" y2="126" class="marker">'
-                f"<title>{escape(marker['label'])}</title></line>"
-            )
+        at = x(marker["date"][:10])
+        parts.append(
+            f'<line x1="{at:.1f}" y1="112" x2="{at:.1f}" y2="126" class="marker">'
+            f"<title>{escape(marker['label'])}</title></line>"
+        )
     parts.append(f'<text x="{left}" y="138" class="label">{escape(days[0])}</text>')
     parts.append(
         f'<text x="{width - 10}" y="138" class="label" text-anchor="end">{escape(days[-1])}</text>'

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
+from storytrace.dates import day_number
 from storytrace.dossier import render_html, render_markdown
 from storytrace.provenance import denial_markers, timeline
-from storytrace.records import Article, NamedOrigin, Span
+from storytrace.records import Article, DateMention, Denial, NamedOrigin, Span
 from storytrace.store import Store
 
 SCHEMA_ID = "storytrace/1"
@@ -66,6 +67,12 @@ def contract_document(store: Store) -> dict[str, Any]:
     found = store.provenance()
     found_claims = store.claims()
     stored_dates = store.date_mentions()
+    dates_of: dict[str, list[DateMention]] = {}
+    for mention in stored_dates:
+        dates_of.setdefault(mention.article_id, []).append(mention)
+    denials_of: dict[str, list[Denial]] = {}
+    for denial in found_claims.denials:
+        denials_of.setdefault(story_of.get(denial.article_id) or "", []).append(denial)
     origin_of = {origin.story_id: origin for origin in found.origins}
     recirculated: dict[str, list[dict[str, Any]]] = {}
     for r in found.recirculations:
@@ -86,8 +93,8 @@ def contract_document(store: Store) -> dict[str, Any]:
             "recirculated": recirculated.get(s.id, []),
             "timeline": timeline([by_id[a] for a in s.article_ids if a in by_id]),
             "markers": denial_markers(
-                [d for d in found_claims.denials if story_of.get(d.article_id) == s.id],
-                stored_dates,
+                denials_of.get(s.id, []),
+                [m for a in s.article_ids for m in dates_of.get(a, [])],
                 {a: by_id[a].published for a in s.article_ids if a in by_id},
             ),
         }
@@ -257,10 +264,11 @@ def _span(span: Span | None) -> dict[str, Any] | None:
 def _first_reported(
     article_ids: tuple[str, ...], by_id: dict[str, Article], origin: NamedOrigin | None
 ) -> dict[str, Any] | None:
-    """The story's earliest dated article (undated articles cannot be placed first), the
-    articles tied with it on that day, and the source the articles name as the origin."""
+    """The story's earliest article dated to the day (an article dated only to a month or a
+    year cannot be placed before one of that month), the articles tied with it on that day,
+    and the source the articles name as the origin."""
     dated = sorted(
-        (published, a) for a in article_ids if a in by_id and (published := by_id[a].published)
+        (day, a) for a in article_ids if a in by_id and (day := day_number(by_id[a].published))
     )
     named = None
     if origin is not None:
@@ -272,11 +280,12 @@ def _first_reported(
         }
     if not dated and named is None:
         return None
-    date, article_id = dated[0] if dated else (None, None)
+    day, article_id = dated[0] if dated else (None, None)
+    published = by_id[article_id].published if article_id else None
     return {
         "article_id": article_id,
-        "date": date,
-        "same_day": [a for published, a in dated[1:] if published == date],
+        "date": published[:10] if published else None,
+        "same_day": [a for d, a in dated[1:] if d == day],
         "named_source": named,
     }
 

@@ -104,7 +104,7 @@ def uncertainty(text: str) -> float:
         return 1.0 if hedge_cues(text) else 0.0
     weights, bias = model
     score = bias + sum(weights.get(feature, 0.0) for feature in set(features(text)))
-    return 1.0 / (1.0 + math.exp(-score))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
 
 
 def is_hedged(text: str) -> bool:

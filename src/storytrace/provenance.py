@@ -9,12 +9,14 @@ Edges go from the later article to the one it draws on (`reuse` measures the two
 - `cites`: the article names the other's outlet (its name, its acronym or its web domain).
 
 Direction: the publication dates order a pair; on the same day a citation does (who names
-the other came later); else the direction is `unknown` and from/to is only the likelier
-reading (the text more contained in the other), never a finding.
+the other came later); else the direction is `unknown` and from/to is only a reading, never
+a finding (for near copies, the order the stories stage gave the group; for rewrites, the
+text more explained by the other).
 
-Candidates come from an inverted index of each story's trigrams: an article is compared
-only with the `CANDIDATES` articles sharing most of its trigrams, and copies of one text
-with their original only, so a story of 10,000 copies costs 10,000 comparisons, not 10^8.
+Candidates come from an inverted index of each story's trigrams (`candidates.neighbours`):
+an article is compared only with the `CANDIDATES` articles sharing most of its trigrams, and
+copies of one text with their original only, so a story of 10,000 copies costs 10,000
+comparisons, not 10^8.
 
 First report: the story's earliest dated article, and the source the articles name as the
 origin of the story ("posted by the channel Black Kite", "first published by X").
@@ -31,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from storytrace.candidates import neighbours
 from storytrace.dates import day_number
 from storytrace.records import (
     Article,
@@ -50,8 +53,6 @@ from storytrace.settings import Settings
 
 CANDIDATES = 8  # articles of a story compared with each article
 MAX_EVIDENCE = 3  # shared passages kept per edge
-COMMON_TRIGRAM_SHARE = 0.5  # trigrams in more of a story's texts than this are not indexed
-ALWAYS_INDEXED = 10  # ... unless held by this many or fewer (small stories)
 NEW_FACTS_MAX = 0.2  # a recirculated article: at most this share of its names and numbers new
 
 
@@ -70,7 +71,11 @@ def provenance(
     settings: Settings,
 ) -> ProvenanceIndex:
     by_id = {article.id: article for article in articles}
-    copy_of = {copy.article_id: copy for copy in near_copies}
+    story_of = {a: story.id for story in stories for a in story.article_ids}
+    copies_in: dict[str, dict[str, NearCopy]] = defaultdict(dict)
+    for copy in near_copies:
+        if story_of.get(copy.article_id) == story_of.get(copy.duplicate_of):
+            copies_in[story_of.get(copy.article_id, "")][copy.article_id] = copy
     dates_in: dict[str, list[DateMention]] = defaultdict(list)
     for mention in date_mentions:
         dates_in[mention.article_id].append(mention)
@@ -82,7 +87,7 @@ def provenance(
         members = [by_id[a] for a in story.article_ids if a in by_id]
         if not members:
             continue
-        edges += story_edges(story.id, members, copy_of, idf)
+        edges += story_edges(story.id, members, copies_in[story.id], idf)
         origin = named_origin(story.id, members)
         if origin is not None:
             origins.append(origin)
@@ -104,6 +109,7 @@ def story_edges(
     """copies / rewrites / cites edges among the articles of one story."""
     by_id = {article.id: article for article in members}
     order = {article.id: position for position, article in enumerate(members)}
+    # `copy_of` holds this story's near copies (the caller groups them by story)
     copies = {a: copy for a, copy in copy_of.items() if a in by_id and copy.duplicate_of in by_id}
     # copies of one text are compared once: through the original they copy
     originals = [article for article in members if article.id not in copies]
@@ -123,7 +129,7 @@ def story_edges(
     pool = _candidates(originals, texts)
     for article in originals:
         candidates = pool[article.id]
-        best: tuple[tuple[bool, float], ReuseRelation, Article] | None = None
+        best: tuple[tuple[bool, int, float], ReuseRelation, Article] | None = None
         for other in candidates:
             if _published_after(other, article):
                 continue  # `other` came later: it is the one that may draw on `article`
@@ -131,11 +137,15 @@ def story_edges(
             aligned = alignment(texts[article.id], texts[other.id], idf)
             kind = relation(copied, aligned)
             if kind is not None:
-                rank = (kind == "copies", copied if kind == "copies" else aligned.score)
+                # a copy points to the earliest copy of the text (the wire story, not a
+                # reprint of it); a rewrite to the article that explains most of it
+                earliest = -(day_number(other.published) or 10**7) if kind == "copies" else 0
+                score = copied if kind == "copies" else aligned.score
+                rank = (kind == "copies", earliest, score)
                 if best is None or rank > best[0]:
                     best = (rank, kind, other)
         if best is not None:
-            (_, score), kind, other = best
+            (_, _, score), kind, other = best
             keep(_edge(story_id, article, other, kind, score, texts, idf, cited))
     for article in members:
         for other, span in cited[article.id]:
@@ -179,23 +189,11 @@ def _edge(
 
 
 def _candidates(articles: Sequence[Article], texts: dict[str, Text]) -> dict[str, list[Article]]:
-    """Each article's `CANDIDATES` most trigram-sharing articles (an inverted index);
-    trigrams most of the story shares (its stock phrases) are not indexed."""
-    postings: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for position, article in enumerate(articles):
-        for trigram in texts[article.id].trigrams:
-            postings[trigram].append(position)
-    common = max(ALWAYS_INDEXED, int(COMMON_TRIGRAM_SHARE * len(articles)))
-    shared: list[Counter[int]] = [Counter() for _ in articles]
-    for holders in postings.values():
-        if 1 < len(holders) <= common:
-            for position in holders:
-                shared[position].update(holders)
-    result: dict[str, list[Article]] = {}
-    for position, article in enumerate(articles):
-        shared[position].pop(position, None)
-        result[article.id] = [articles[p] for p, _ in shared[position].most_common(CANDIDATES)]
-    return result
+    """Each article's `CANDIDATES` most trigram-sharing articles (`candidates.neighbours`,
+    articles oldest first so that shared text finds its earliest carriers)."""
+    ordered = sorted(articles, key=lambda a: day_number(a.published) or 10**7)
+    near = neighbours([texts[a.id].trigrams for a in ordered], CANDIDATES)
+    return {a.id: [ordered[o] for o in others] for a, others in zip(ordered, near, strict=True)}
 
 
 def _published_after(first: Article, second: Article) -> bool:
@@ -378,6 +376,8 @@ def recirculations(
         return []
     first_day = dated[0][0]
     found = []
+    known: set[str] = set()  # facts of the coverage so far, swept forward in date order
+    swept = 0
     for day, article in dated:
         lag = day - first_day
         if lag < max(1, threshold_days):
@@ -385,11 +385,12 @@ def recirculations(
         framed = _dated_in_past(dates_in.get(article.id, ()), first_day, day)
         if framed or _PAST.search(article.text):
             continue
-        earlier = " ".join(a.text for d, a in dated if d < day - threshold_days // 2)
         facts = _facts(article.text)
         if not facts:
             continue
-        known = _facts(earlier)
+        while swept < len(dated) and dated[swept][0] < day - threshold_days // 2:
+            known |= _facts(dated[swept][1].text)
+            swept += 1
         new_share = len(facts - known) / len(facts)
         if new_share > NEW_FACTS_MAX:
             continue

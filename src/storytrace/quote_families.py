@@ -21,14 +21,15 @@ the most common rendering). Each variant is diffed word by word against it and i
 meaningful changes are named: a hedge or a negation added or dropped, a number changed,
 the speaker changed, the quote truncated or expanded, words added, dropped or reworded.
 
-Candidates: quotations of a story are compared only when they share a content word that is
-not among the story's most common ones, at most `CANDIDATES` per quotation.
+Candidates: quotations of a story are compared only when they share content words
+(`candidates.neighbours`), at most `CANDIDATES` per quotation.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,6 +40,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storytrace.attributions import quote_regions
+from storytrace.candidates import neighbours
 from storytrace.models import encode_texts
 from storytrace.records import Article, Attribution, Entity, Span, Story
 
@@ -50,8 +52,6 @@ OTHER_SPEAKER = 0.85  # cosine needed when the two are given to different speake
 SHORT_WORDS = 6  # shorter quotations join only verbatim
 MIN_OVERLAP = 0.25  # content words two quotations must share before their vectors are compared
 CANDIDATES = 40
-COMMON_WORD_SHARE = 0.5  # words in more of a story's quotations than this are not indexed
-ALWAYS_INDEXED = 10  # ... unless held by this many or fewer (small stories)
 
 HEDGES = frozenset(
     "probably possibly perhaps maybe likely unlikely reportedly allegedly apparently "
@@ -286,27 +286,21 @@ def _other_speaker(left: Quotation, right: Quotation) -> bool:
 
 
 def _candidate_pairs(found: Sequence[Quotation]) -> list[tuple[int, int]]:
-    """Pairs of quotations sharing a content word the story does not use everywhere; for a
-    quotation without content words ("it will be next"), every quotation it could be in."""
+    """Pairs of quotations sharing content words (`candidates.neighbours`); a quotation of
+    function words only ("it will be next") pairs with the quotations that hold its words."""
+    texts = [_normal(q.span.text) for q in found]
     words = [_content_words(q.span.text) for q in found]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, bag in enumerate(words):
-        for word in bag:
-            postings[word].append(index)
-    common = max(ALWAYS_INDEXED, int(COMMON_WORD_SHARE * len(found)))
-    shared: list[Counter[int]] = [Counter() for _ in found]
-    for holders in postings.values():
-        if len(holders) <= common:
-            for index in holders:
-                shared[index].update(holders)
     pairs: set[tuple[int, int]] = set()
-    for index in range(len(found)):
-        shared[index].pop(index, None)
-        if words[index]:
-            neighbours = [other for other, _ in shared[index].most_common(CANDIDATES)]
-        else:
-            neighbours = list(range(len(found)))  # a quote of function words only: rare
-        pairs |= {(min(index, o), max(index, o)) for o in neighbours if o != index}
+    for index, near in enumerate(neighbours(words, CANDIDATES)):
+        pairs |= {(min(index, o), max(index, o)) for o in near}
+    plain: dict[str, list[int]] = defaultdict(list)  # function words only, by their text
+    for index, bag in enumerate(words):
+        if not bag:
+            plain[texts[index]].append(index)
+    for text, same in plain.items():
+        pairs |= {(a, b) for a, b in itertools.pairwise(same)}  # identical ones chain up
+        holding = [i for i, other in enumerate(texts) if text in other and i not in same]
+        pairs |= {(min(same[0], o), max(same[0], o)) for o in holding[:CANDIDATES]}
     return sorted(pairs)
 
 

@@ -129,7 +129,6 @@ ATTRIBUTION_CUES = (
     "posted",
     "told",
 )
-NEGATIONS = ("not", "no", "never", "n't", "nobody", "nothing")
 HEDGED_PROBABILITY = 0.8  # the hedging model alone must be this sure
 
 

@@ -179,10 +179,11 @@ def discrepancy_scores(
     found: Sequence[Discrepancy], gold: Sequence[tuple[str, dict[str, Any]]]
 ) -> list[Metric]:
     """discrepancy_precision / _recall: a found discrepancy matches a gold one of its story
-    when two of its values come from articles the gold gives different values."""
+    and aspect when two of its values come from articles the gold gives different values."""
 
     def matches(ours: Discrepancy, story: str, theirs: dict[str, Any]) -> bool:
-        if ours.story_id != story:
+        # the same aspect ("other" in the gold is whatever storytrace calls it)
+        if ours.story_id != story or theirs["aspect"] not in (ours.aspect, "other"):
             return False
         value_of = {a: v["value"] for v in theirs["values"] for a in v["article_ids"]}
         for one, two in combinations(ours.values, 2):
