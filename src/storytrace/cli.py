@@ -365,6 +365,22 @@ def show(story: str, db: str, as_json: bool) -> None:
     stdout.print(table)
 
 
+@cli.command(epilog="Example: storytrace serve --db demo/storytrace.duckdb")
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+def serve(db: str, host: str, port: int) -> None:
+    """Serve the local web UI: stories, dossiers, search, and the JSON API (/docs)."""
+    import uvicorn
+
+    from storytrace.server import create_app
+
+    _require_store(db)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        stderr.print(f"[yellow]Listening on {host}: anyone who can reach it can read the store.")
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
 @cli.command(
     name="eval",
     epilog="Example: storytrace eval text-cleaning --limit 100",
