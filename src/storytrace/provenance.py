@@ -3,7 +3,8 @@
 Edges go from the later article to the one it draws on (`reuse` measures the two texts):
 
 - `copies`: near-verbatim (trigram containment ≥ `reuse.COPY_CONTAINMENT`, or a near-copy
-  group of the stories stage);
+  group of the stories stage), towards the earliest copy of the text (the wire story, not a
+  reprint of it);
 - `rewrites`: the facts retold in the same order in other words (sentence alignment ≥
   `reuse.REWRITE_ALIGNMENT`), towards the one article that explains most of it;
 - `cites`: the article names the other's outlet (its name, its acronym or its web domain).
@@ -22,7 +23,8 @@ First report: the story's earliest dated article, and the source the articles na
 origin of the story ("posted by the channel Black Kite", "first published by X").
 Recirculation: an article published at least `recirculation_days` after the first report
 that frames the story as new (no date or phrase placing it in the past) and adds almost no
-new names or numbers (see `recirculations`).
+new names or numbers (see `recirculations`). Timeline: articles per day per outlet
+(`timeline`), with the denials placed on their day (`denial_markers`).
 """
 
 from __future__ import annotations

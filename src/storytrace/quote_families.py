@@ -7,8 +7,9 @@ attribution whose content holds it. Two quotations of one story are one utteranc
 - the shorter appears almost verbatim inside the longer (`VERBATIM_SHARE` of its words, in
   order, in one stretch): a truncation, a partial quote, a re-typed copy; or the two
   share a run of `SHARED_RUN` words (overlapping partial quotes of one passage);
-- or their sentence vectors (MiniLM) are close (`PARAPHRASE` or more): the same words
-  reworded or translated differently ("a decision" / "a solution" / "everything is in place").
+- or, sharing `MIN_OVERLAP` of their content words, their sentence vectors (MiniLM) are
+  close (`PARAPHRASE` or more): the same words reworded or translated differently
+  ("a decision" / "a solution" / "everything is in place").
 
 Quotations given to different speakers must be closer still (`OTHER_SPEAKER`): the same
 words put in another mouth are a mutation worth showing, two people's similar phrases are
@@ -16,10 +17,11 @@ not one utterance. Short quotations (under `SHORT_WORDS` words) join only verbat
 vectors say little. Families are the connected groups (single link) with quotations from two
 or more articles.
 
-The canonical text is the rendering of the earliest article (by publication date; on a tie,
-the most common rendering). Each variant is diffed word by word against it and its
-meaningful changes are named: a hedge or a negation added or dropped, a number changed,
-the speaker changed, the quote truncated or expanded, words added, dropped or reworded.
+The canonical text is the rendering of the earliest article (its fullest, if it quotes
+several; on a tie of dates between articles, the most common rendering). Each variant is
+diffed word by word against it and its meaningful changes are named: a hedge or a negation
+added or dropped, a number changed, the speaker changed, the quote truncated or expanded,
+words added, dropped or reworded.
 
 Candidates: quotations of a story are compared only when they share content words
 (`candidates.neighbours`), at most `CANDIDATES` per quotation.
@@ -27,6 +29,7 @@ Candidates: quotations of a story are compared only when they share content word
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import itertools
@@ -423,8 +426,6 @@ def _numbers(text: str) -> set[str]:
 
 
 def family_to_dict(family: QuoteFamily) -> dict[str, Any]:
-    import dataclasses
-
     return dataclasses.asdict(family)
 
 
