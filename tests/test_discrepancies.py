@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from storytrace.discrepancies import discrepancies, sentence_at
-from storytrace.quote_families import Quotation, QuoteFamily, Variant
-from storytrace.records import Article, DateMention, Entity, Mention, Span, Story
+from storytrace.records import (
+    Article,
+    DateMention,
+    Entity,
+    Mention,
+    Quotation,
+    QuoteFamily,
+    Span,
+    Story,
+    Variant,
+)
 
 
 def article(key: str, text: str) -> Article:

@@ -16,8 +16,7 @@ from click.testing import CliRunner
 from storytrace.cli import cli
 from storytrace.evaluation.families import pairwise_scores
 from storytrace.export import contract_schema
-from storytrace.quote_families import Quotation
-from storytrace.records import Span
+from storytrace.records import Quotation, Span
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples"
@@ -291,9 +290,9 @@ def test_show_lists_what_each_article_draws_on(tmp_path: Path) -> None:
 
 
 def test_quote_families_match_the_answer_key(exported: dict[str, object]) -> None:
-    """Pairwise over quotations against tests/data/families/example-families.json."""
+    """Pairwise over quotations against tests/data/families/example-corpus-gold.json."""
     by_file = _by_file(exported)
-    gold = json.loads((REPO / "tests/data/families/example-families.json").read_text("utf-8"))
+    gold = json.loads((REPO / "tests/data/families/example-corpus-gold.json").read_text("utf-8"))
 
     def locate(quote: dict[str, str]) -> tuple[str, int, int]:
         article = by_file[quote["file"]]

@@ -6,14 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from storytrace.quote_families import (
-    Quotation,
     changes_of,
     diff_words,
     quotations,
     quote_families,
     story_families,
 )
-from storytrace.records import Article, Attribution, Entity, Span, Story
+from storytrace.records import Article, Attribution, Entity, Quotation, Span, Story
 
 
 def article(key: str, text: str, published: str | None = "2025-05-02") -> Article:

@@ -1,4 +1,7 @@
-"""candidates: which items of a story to compare, from an inverted index of their keys.
+"""candidates: which items of a story to compare, and the groups their matches make.
+
+`neighbours` proposes pairs from an inverted index of the items' keys; `DisjointSets` joins
+matched pairs into groups (quote families, claims, a claim's origins).
 
 Items sharing keys (trigrams, content words) are compared, most shared first. A key held by
 many items (a wire story's sentences, a much-quoted phrase) still counts, but only between
@@ -11,8 +14,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
+from typing import Generic, TypeVar
 
 POSTING_CAP = 30
+Item = TypeVar("Item", bound=Hashable)
 
 
 def neighbours(keys: Sequence[Iterable[Hashable]], limit: int) -> list[list[int]]:
@@ -41,3 +46,33 @@ def neighbours(keys: Sequence[Iterable[Hashable]], limit: int) -> list[list[int]
             chosen += [other for other in earliest[: max(1, limit // 2)] if other not in chosen]
         result.append(chosen)
     return result
+
+
+class DisjointSets(Generic[Item]):
+    """Groups of items joined pair by pair (union-find with path halving)."""
+
+    def __init__(self, items: Iterable[Item]) -> None:
+        self._parent = {item: item for item in items}
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._parent
+
+    def find(self, item: Item) -> Item:
+        parent = self._parent
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(self, first: Item, second: Item) -> Item:
+        """Join the two groups; the first one's representative stays and is returned."""
+        kept, joined = self.find(first), self.find(second)
+        self._parent[joined] = kept
+        return kept
+
+    def groups(self) -> dict[Item, list[Item]]:
+        """Representative -> members, in the order the items were given."""
+        found: dict[Item, list[Item]] = defaultdict(list)
+        for item in self._parent:
+            found[self.find(item)].append(item)
+        return found

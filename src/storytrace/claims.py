@@ -29,56 +29,30 @@ from typing import Any
 
 import numpy as np
 
+from storytrace.candidates import DisjointSets
 from storytrace.models import encode_texts
 from storytrace.provenance import ProvenanceIndex
 from storytrace.quote_families import Encoder
 from storytrace.records import (
     Article,
     Attribution,
+    Claim,
+    ClaimStance,
     Denial,
     Entity,
+    Origin,
     ProvenanceEdge,
     Span,
     Story,
 )
 from storytrace.reuse import content_words, sentences
-from storytrace.stance import _DENIAL, Stance, stance
+from storytrace.stance import _DENIAL, stance
 
 CLAIM_SIMILARITY = 0.75
 MIN_WORDS = 6
 NEIGHBOURS = 10  # beyond `EXACT_LIMIT` sentences, each one's nearest in the vector space
 EXACT_LIMIT = 3000
 _FIGURE_OR_NAME = re.compile(r"\d|(?<=\w\s)[A-Z][a-z]")
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimStance:
-    article_id: str
-    stance: Stance
-    cues: tuple[str, ...]
-    evidence: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Articles that are one source of a claim, and why: `via` names the copy or rewrite
-    edges or the source they all cite."""
-
-    article_ids: tuple[str, ...]
-    via: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    id: str
-    story_id: str
-    text: str
-    stances: tuple[ClaimStance, ...]
-    origins: tuple[Origin, ...]
-
-    @property
-    def independent_sources(self) -> int:
-        return len(self.origins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,20 +124,11 @@ def story_claims(
         return []
     vectors = encode([span.text for _, span in units])
     words = [set(content_words(span.text)) for _, span in units]
-    parent = list(range(len(units)))
-
-    def root(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
+    joined = DisjointSets(range(len(units)))
     for i, j in _close_pairs(vectors):
         if units[i][0].id != units[j][0].id and len(words[i] & words[j]) >= 2:
-            parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(units)):
-        groups[root(index)].append(index)
+            joined.union(j, i)
+    groups = joined.groups()
     order = {a.id: position for position, a in enumerate(members)}
     built = []
     for group in groups.values():
@@ -226,26 +191,19 @@ def _origins(
     named_origin: str | None,
 ) -> tuple[Origin, ...]:
     """The carrying articles collapsed into independent origins (see the module doc)."""
-    ids = list(seen)
-    parent = {a: a for a in ids}
+    joined = DisjointSets(seen)
     why: dict[str, list[str]] = defaultdict(list)
 
-    def root(item: str) -> str:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
     def join(one: str, two: str, reason: str) -> None:
-        first, second = root(one), root(two)
+        first, second = joined.find(one), joined.find(two)
+        kept = joined.union(one, two)
         if first != second:
-            parent[second] = first
-            why[first] += why.pop(second, [])
-        why[root(one)].append(reason)
+            why[kept] += why.pop(second, [])
+        why[kept].append(reason)
 
     for edge in edges:
         later, earlier = edge.from_article_id, edge.to_article_id
-        if edge.relation in ("copies", "rewrites") and later in parent and earlier in parent:
+        if edge.relation in ("copies", "rewrites") and later in joined and earlier in joined:
             join(earlier, later, f"{later} {edge.relation} {earlier}")
     # articles giving the claim as one named source's word count once, as that source
     sources: dict[str, list[str]] = defaultdict(list)
@@ -256,12 +214,9 @@ def _origins(
     for source, cited_by in sources.items():
         for other in cited_by[1:]:
             join(cited_by[0], other, f"{other} and {cited_by[0]} cite {source}")
-    groups: dict[str, list[str]] = defaultdict(list)
-    for article_id in ids:
-        groups[root(article_id)].append(article_id)
     return tuple(
         Origin(tuple(members), tuple(dict.fromkeys(why.get(head, []))))
-        for head, members in groups.items()
+        for head, members in joined.groups().items()
     )
 
 

@@ -33,12 +33,20 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from storytrace.quote_families import QuoteFamily
-from storytrace.records import Article, DateMention, Entity, Mention, Span, Story
+from storytrace.records import (
+    Article,
+    DateMention,
+    Discrepancy,
+    DiscrepancyValue,
+    Entity,
+    Mention,
+    QuoteFamily,
+    Span,
+    Story,
+)
 from storytrace.reuse import sentence_ends
 
 MEDIA = {
@@ -121,24 +129,6 @@ _FUNCTION_WORDS = frozenset(
     "a an the of in on at to for and or but by with from ago after before later earlier "
     "into than that this these those was were is are has have had".split()
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    """One value of an aspect, the articles that give it and where each says so."""
-
-    value: str
-    article_ids: tuple[str, ...]
-    evidence: tuple[tuple[str, Span], ...]  # (article id, sentence)
-
-
-@dataclass(frozen=True, slots=True)
-class Discrepancy:
-    id: str
-    story_id: str
-    aspect: str
-    key: str  # what the values are about: "second clip", "recorded", a quote's text
-    values: tuple[Value, ...]
 
 
 def discrepancies(
@@ -374,7 +364,8 @@ def _speakers(
             d.aspect,
             d.key,
             tuple(
-                Value(names.get(v.value) or v.value, v.article_ids, v.evidence) for v in d.values
+                DiscrepancyValue(names.get(v.value) or v.value, v.article_ids, v.evidence)
+                for v in d.values
             ),
         )
         for d in found
@@ -388,7 +379,7 @@ def discrepancy_from_dict(data: Mapping[str, Any]) -> Discrepancy:
         data["aspect"],
         data["key"],
         tuple(
-            Value(
+            DiscrepancyValue(
                 v["value"],
                 tuple(v["article_ids"]),
                 tuple((article_id, Span(**span)) for article_id, span in v["evidence"]),
@@ -430,7 +421,10 @@ def _disagreements(
                 story_id,
                 aspect,
                 key,
-                tuple(Value(value, tuple(held), tuple(held.items())) for value, held in ordered),
+                tuple(
+                    DiscrepancyValue(value, tuple(held), tuple(held.items()))
+                    for value, held in ordered
+                ),
             )
         )
     return found

@@ -36,16 +36,25 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storytrace.attributions import quote_regions
-from storytrace.candidates import neighbours
+from storytrace.candidates import DisjointSets, neighbours
 from storytrace.models import encode_texts
-from storytrace.records import Article, Attribution, Entity, Span, Story
+from storytrace.records import (
+    Article,
+    Attribution,
+    Change,
+    Entity,
+    Quotation,
+    QuoteFamily,
+    Span,
+    Story,
+    Variant,
+)
 
 MIN_WORDS = 3
 VERBATIM_SHARE = 0.9  # of the shorter quotation's words found in order inside the longer
@@ -70,56 +79,6 @@ _NUMBER_WORDS = frozenset(
 _TRIM = " \t\n\"'“”‘’«»„,;:"
 
 Encoder = Callable[[list[str]], np.ndarray]
-
-
-@dataclass(frozen=True, slots=True)
-class Quotation:
-    """One rendering of an utterance in one article: the words inside the marks."""
-
-    article_id: str
-    span: Span
-    attribution_id: str | None = None
-    speaker: str | None = None
-    speaker_entity_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A meaningful difference of a variant from the canonical text: `kind` is one of
-    hedge_added, hedge_dropped, negation_added, negation_dropped, number_changed,
-    speaker_changed, truncated, expanded, words_added, words_dropped, reworded."""
-
-    kind: str
-    canonical: str
-    variant: str
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """One wording of the utterance and the articles that carry it; `diff` is the word-level
-    diff against the canonical text as (op, canonical words, variant words), op one of
-    equal, insert, delete, replace."""
-
-    text: str
-    quotations: tuple[Quotation, ...]
-    changes: tuple[Change, ...]
-    diff: tuple[tuple[str, str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteFamily:
-    id: str
-    story_id: str
-    canonical: str
-    speaker: str | None
-    speaker_entity_id: str | None
-    variants: tuple[Variant, ...]
-    first_article_id: str
-    first_date: str | None
-
-    def quotations(self) -> Iterable[Quotation]:
-        for variant in self.variants:
-            yield from variant.quotations
 
 
 # -- quotations -------------------------------------------------------------------------
@@ -201,18 +160,11 @@ def story_families(
     texts = [_normal(q.span.text) for q in found]
     words = [_content_words(q.span.text) for q in found]
     pairs = _candidate_pairs(found)
-    parent = list(range(len(found)))
-
-    def root(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
+    joined = DisjointSets(range(len(found)))
     undecided = []
     for i, j in pairs:
         if _verbatim(texts[i], texts[j]):
-            parent[root(i)] = root(j)
+            joined.union(j, i)
         elif min(len(texts[i].split()), len(texts[j].split())) >= SHORT_WORDS and (
             _overlap(words[i], words[j]) >= MIN_OVERLAP
         ):
@@ -224,15 +176,13 @@ def story_families(
         vectors = encode([found[k].span.text for k in needed])
         row = {k: position for position, k in enumerate(needed)}
         for i, j in undecided:
-            if root(i) == root(j):
+            if joined.find(i) == joined.find(j):
                 continue
             cosine = float(vectors[row[i]] @ vectors[row[j]])
             least = OTHER_SPEAKER if _other_speaker(found[i], found[j]) else PARAPHRASE
             if cosine >= least:
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(found)):
-        groups[root(index)].append(index)
+                joined.union(j, i)
+    groups = joined.groups()
     published = {a.id: a.published for a in members}
     order = {a.id: position for position, a in enumerate(members)}
     families = [

@@ -7,6 +7,7 @@ processes and mean the same thing in every layer. Offsets index into `Article.te
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +17,8 @@ LedgerStatus = Literal["accepted", "duplicate", "rejected"]
 InputKind = Literal["html", "text", "record"]
 Precision = Literal["day", "week", "month", "year"]
 AttributionKind = Literal["direct", "indirect", "mixed"]
+# how an article presents a claim (see `stance`)
+Stance = Literal["asserted", "hedged", "attributed", "denied", "disputed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,3 +248,101 @@ class Denial:
     target: str
     evidence: Span
     claim_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """One rendering of an utterance in one article: the words inside the marks."""
+
+    article_id: str
+    span: Span
+    attribution_id: str | None = None
+    speaker: str | None = None
+    speaker_entity_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A meaningful difference of a variant from the canonical text: `kind` is one of
+    hedge_added, hedge_dropped, negation_added, negation_dropped, number_changed,
+    speaker_changed, truncated, expanded, words_added, words_dropped, reworded."""
+
+    kind: str
+    canonical: str
+    variant: str
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One wording of the utterance and the articles that carry it; `diff` is the word-level
+    diff against the canonical text as (op, canonical words, variant words), op one of
+    equal, insert, delete, replace."""
+
+    text: str
+    quotations: tuple[Quotation, ...]
+    changes: tuple[Change, ...]
+    diff: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFamily:
+    id: str
+    story_id: str
+    canonical: str
+    speaker: str | None
+    speaker_entity_id: str | None
+    variants: tuple[Variant, ...]
+    first_article_id: str
+    first_date: str | None
+
+    def quotations(self) -> Iterable[Quotation]:
+        for variant in self.variants:
+            yield from variant.quotations
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimStance:
+    article_id: str
+    stance: Stance
+    cues: tuple[str, ...]
+    evidence: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Articles that are one source of a claim, and why: `via` names the copy or rewrite
+    edges or the source they all cite."""
+
+    article_ids: tuple[str, ...]
+    via: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str
+    story_id: str
+    text: str
+    stances: tuple[ClaimStance, ...]
+    origins: tuple[Origin, ...]
+
+    @property
+    def independent_sources(self) -> int:
+        return len(self.origins)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscrepancyValue:
+    """One value of an aspect, the articles that give it and where each says so."""
+
+    value: str
+    article_ids: tuple[str, ...]
+    evidence: tuple[tuple[str, Span], ...]  # (article id, sentence)
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    id: str
+    story_id: str
+    aspect: str
+    key: str  # what the values are about: "second clip", "recorded", a quote's text
+    values: tuple[DiscrepancyValue, ...]

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from storytrace.hedging import uncertainty
-
-Stance = Literal["asserted", "hedged", "attributed", "denied", "disputed"]
+from storytrace.records import Stance
 
 DENIAL_CUES = (
     "fake",

@@ -20,16 +20,17 @@ import duckdb
 import pyarrow as pa
 
 from storytrace.claims import ClaimIndex, claim_from_dict, denial_from_dict
-from storytrace.discrepancies import Discrepancy, discrepancy_from_dict
+from storytrace.discrepancies import discrepancy_from_dict
 from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
 from storytrace.provenance import ProvenanceIndex
-from storytrace.quote_families import QuoteFamily, family_from_dict, family_to_dict
+from storytrace.quote_families import family_from_dict, family_to_dict
 from storytrace.records import (
     Article,
     Attribution,
     DateMention,
     Diagnostic,
+    Discrepancy,
     Embedding,
     Entity,
     LedgerEntry,
@@ -38,6 +39,7 @@ from storytrace.records import (
     NearCopy,
     Passage,
     ProvenanceEdge,
+    QuoteFamily,
     Recirculation,
     Span,
     Story,

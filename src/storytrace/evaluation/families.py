@@ -1,6 +1,6 @@
 """Quote families on hand-made gold: 10 events of basil-dev (Fox / NYT / HuffPost).
 
-The gold (`tests/data/families/basil-families.json`, written by reading the articles) lists,
+The gold (`tests/data/families/ten-events-gold.json`, written by reading the articles) lists,
 for each event, every utterance that two or more of its articles quote in quotation marks,
 each rendering located by a short verbatim excerpt; it also lists renderings deliberately
 left out (under three words, or a name in quotation marks), which count neither way.
@@ -25,17 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from storytrace.date_mentions import date_mentions
-from storytrace.discrepancies import Discrepancy, discrepancies
+from storytrace.discrepancies import discrepancies
 from storytrace.entities import entities
 from storytrace.errors import UsageError
 from storytrace.evaluation import Metric, Scorecard
 from storytrace.mentions import parseable
 from storytrace.parse import parse_article
-from storytrace.quote_families import Quotation, quotations, quote_families
-from storytrace.records import Article, Attribution, Mention, Story
+from storytrace.quote_families import quotations, quote_families
+from storytrace.records import Article, Attribution, Discrepancy, Mention, Quotation, Story
 from storytrace.settings import Settings
 
-GOLD = Path(__file__).resolve().parents[3] / "tests" / "data" / "families" / "basil-families.json"
+GOLD = Path(__file__).resolve().parents[3] / "tests" / "data" / "families" / "ten-events-gold.json"
 ANCHOR = "none published (a new task); the issue's goal is pairwise precision and recall >= 0.85"
 
 Located = tuple[str, int, int]  # (article id, start, end)
