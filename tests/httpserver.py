@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from tests.conftest import DATA
 
@@ -77,3 +79,27 @@ def serving() -> Iterator[tuple[str, dict[str, int]]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serving_app(app: Any) -> Iterator[str]:
+    """The base URL of `app` (an ASGI app) served by uvicorn on a free port of 127.0.0.1."""
+    import uvicorn  # only the web UI's tests need it
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        if running.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield base
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)

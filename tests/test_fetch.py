@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from storytrace.errors import InputRejected
-from storytrace.fetch import USER_AGENT, Fetcher, FetchPolicy
+from storytrace.fetch import USER_AGENT, Fetcher, FetchPolicy, refuse_private_address
 from tests.httpserver import serving
 
 FAST = FetchPolicy(timeout_seconds=5, politeness_seconds=0, backoff_seconds=0.01, max_bytes=200_000)
@@ -107,3 +107,19 @@ def test_a_damaged_cache_entry_is_fetched_again_and_feeds_are_not_cached(
         for _ in range(2):
             Fetcher(policy=FAST, cache_dir=cache).fetch(f"{base}/feed.xml")
         assert hits["/feed.xml"] == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/",
+        "http://localhost/admin",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/",
+        "http://[::1]/",
+        "http://0.0.0.0/",
+    ],
+)
+def test_public_only_refuses_private_loopback_and_link_local_addresses(url: str) -> None:
+    with pytest.raises(InputRejected, match="private, loopback or reserved"):
+        refuse_private_address(httpx.Request("GET", url))

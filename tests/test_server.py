@@ -3,21 +3,21 @@ and a hostile page."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import lxml.html
 import pytest
-import uvicorn
 from click.testing import CliRunner
 
 from storytrace.cli import cli
 from storytrace.server import create_app
+from storytrace.settings import Settings
+from storytrace.store import Store
 from tests.conftest import REPO
+from tests.httpserver import serving, serving_app
 from tests.test_dossier import HOSTILE
 
 
@@ -34,23 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         cli, ["run", *corpus, str(folder / "hostile.html"), "--db", str(db), "--quiet"]
     )
     assert result.exit_code == 0, result.output
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/api/stories", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield base
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving_app(create_app(str(db))) as base:
+        yield base
 
 
 def test_the_stories_page_links_to_each_dossier(server: str) -> None:
@@ -103,3 +88,95 @@ def test_search_finds_articles_entities_and_quotes_and_escapes_them(server: str)
 def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2 and "no store" in result.output
+
+
+# -- adding articles from the browser ------------------------------------------------------
+
+EXAMPLE = REPO / "examples" / "corpus"
+QUICK = Settings(workers=1, fetch_cache_dir="", fetch_politeness_seconds=0)
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A server over a new store (base URL, store path), fetching from 127.0.0.1 allowed."""
+    db = tmp_path / "new.duckdb"
+    with serving_app(create_app(str(db), QUICK, allow_private_urls=True)) as base:
+        yield base, db
+
+
+def _add(base: str, timeout: float = 300, **form: Any) -> httpx.Response:
+    files = form.pop("files", None)
+    return httpx.post(base + "/api/articles", data=form, files=files, timeout=timeout)
+
+
+def test_articles_added_by_path_join_the_store_once(empty: tuple[str, Path]) -> None:
+    base, db = empty
+    first = _add(base, paths=f"{EXAMPLE / 'meridian-herald-leak.html'}\n\n").json()
+    assert (first["accepted"], first["rejected"]) == (1, 0)
+    article_id = first["ledger"][0]["article_id"]
+    again = _add(base, paths=str(EXAMPLE / "meridian-herald-leak.html")).json()
+    assert again["unchanged"] == 1 and again["ledger"] == []
+    redirect = httpx.get(base + f"/articles/{article_id}")
+    assert redirect.status_code == 303
+    assert redirect.headers["location"].endswith(f"#{article_id}")
+    dossier = httpx.get(base + redirect.headers["location"])
+    assert lxml.html.fromstring(dossier.text).get_element_by_id(article_id) is not None
+    assert httpx.get(base + "/articles/a0000000000").status_code == 404
+    with Store(db) as store:
+        assert store.counts()["articles"] == 1
+
+
+def test_uploads_are_stored_under_safe_names_and_bad_ones_rejected_with_a_reason(
+    empty: tuple[str, Path],
+) -> None:
+    base, db = empty
+    page = (EXAMPLE / "truth-signal-blog-breaking.html").read_bytes()
+    sent = [
+        ("files", ("../../../escape.html", page, "text/html")),
+        ("files", ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8, "image/jpeg")),
+    ]
+    outcome = _add(base, files=sent).json()
+    statuses = sorted(e["status"] for e in outcome["ledger"])
+    assert statuses == ["accepted", "rejected"]
+    rejected = next(e for e in outcome["ledger"] if e["status"] == "rejected")
+    assert rejected["reason"]
+    saved = sorted(p.name for p in (db.parent / "new-uploads").iterdir())
+    assert len(saved) == 2 and all(".." not in name and "/" not in name for name in saved)
+    assert not (db.parent.parent / "escape.html").exists()
+
+
+def test_urls_are_fetched_and_private_addresses_refused_by_default(
+    empty: tuple[str, Path], tmp_path: Path
+) -> None:
+    base, _ = empty
+    with serving() as (site, _hits):
+        fetched = _add(base, urls=f"{site}/news/ferry.html").json()
+        assert fetched["accepted"] == 1, fetched
+        guarded = create_app(str(tmp_path / "guarded.duckdb"), QUICK)
+        with serving_app(guarded) as strict:
+            refused = _add(strict, urls=f"{site}/moved").json()
+    assert refused["rejected"] == 1
+    assert "private, loopback or reserved" in refused["ledger"][0]["reason"]
+
+
+def test_a_post_from_another_site_is_refused(empty: tuple[str, Path]) -> None:
+    base, db = empty
+    path = str(EXAMPLE / "meridian-herald-leak.html")
+    for headers in (
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+    ):
+        answer = httpx.post(base + "/add", data={"paths": path}, headers=headers)
+        assert answer.status_code == 403, headers
+    with Store(db) as store:
+        assert store.counts()["articles"] == 0
+    same = httpx.post(base + "/add", data={"paths": path}, headers={"Origin": base}, timeout=300)
+    assert same.status_code == 200 and "1 accepted" in same.text
+
+
+def test_a_missing_path_or_an_empty_form_is_a_clear_400(empty: tuple[str, Path]) -> None:
+    base, _ = empty
+    missing = _add(base, paths="/no/such/file.html")
+    assert missing.status_code == 400 and "no such file" in missing.json()["detail"]
+    assert _add(base).status_code == 400

@@ -369,16 +369,28 @@ def show(story: str, db: str, as_json: bool) -> None:
 @_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
-def serve(db: str, host: str, port: int) -> None:
-    """Serve the local web UI: stories, dossiers, search, and the JSON API (/docs)."""
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    help="Let the add form fetch private, loopback and link-local addresses (refused by "
+    "default: a URL typed in the browser must not reach the machine's own services).",
+)
+@_settings_options
+def serve(db: str, host: str, port: int, allow_private_urls: bool, **settings: Any) -> None:
+    """Serve the local web UI: stories, dossiers, search, a form adding articles, and the
+    JSON API (/docs). Settings apply to the articles added from the form."""
     import uvicorn
 
     from storytrace.server import create_app
 
     _require_store(db)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        stderr.print(f"[yellow]Listening on {host}: anyone who can reach it can read the store.")
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+        stderr.print(
+            f"[yellow]Listening on {host}: anyone who can reach it can read the store "
+            "and add files of this machine to it."
+        )
+    app = create_app(db, Settings.from_mapping(settings), allow_private_urls=allow_private_urls)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command(

@@ -9,7 +9,9 @@ A `Fetcher` wraps an `httpx.Client`; tests hand it a client on a real local serv
 - retries with exponential backoff on connection errors and 5xx/429 answers, never on 4xx;
 - a size cap while streaming (the body is never read past `max_bytes`) and a content-type
   check (HTML, XML feeds, plain text), so a PDF or an image is refused before it is read;
-- an on-disk cache keyed by URL, so a re-run or a resumed run fetches nothing again.
+- an on-disk cache keyed by URL, so a re-run or a resumed run fetches nothing again;
+- with `public_only` (the web UI's fetches, where a stranger may type the URL), no request
+  to a private, loopback, link-local or reserved address, redirects included (SSRF).
 
 Failures raise `InputRejected` with the reason; the runner records it in the ledger.
 """
@@ -17,8 +19,10 @@ Failures raise `InputRejected` with the reason; the runner records it in the led
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
+import socket
 import threading
 import time
 import urllib.robotparser
@@ -66,6 +70,7 @@ class FetchPolicy:
     backoff_seconds: float = 0.5
     politeness_seconds: float = 1.0
     respect_robots: bool = True
+    public_only: bool = False  # refuse private, loopback and link-local addresses
 
 
 class Fetcher:
@@ -86,6 +91,9 @@ class Fetcher:
             max_redirects=self.policy.max_redirects,
             headers={"User-Agent": USER_AGENT},
         )
+        if self.policy.public_only:
+            # httpx calls request hooks before every request it sends, each redirect too
+            self._client.event_hooks["request"].append(refuse_private_address)
         self._cache_dir = cache_dir
         self._sleep, self._clock = sleep, clock
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
@@ -226,6 +234,23 @@ class Fetcher:
             partial = path.with_suffix(path.suffix + ".part")
             partial.write_bytes(data)
             os.replace(partial, path)
+
+
+def refuse_private_address(request: httpx.Request) -> None:
+    """Raise `InputRejected` unless every address the request's host resolves to is public."""
+    host = request.url.host
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError) as error:
+        raise InputRejected(f"cannot resolve {host!r}: {error}") from error
+    for address in found:
+        ip = ipaddress.ip_address(str(address).split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise InputRejected(
+                f"refused: {host} is a private, loopback or reserved address ({ip}); "
+                "the web UI fetches public addresses only unless started with "
+                "--allow-private-urls"
+            )
 
 
 class _Retryable(Exception):

@@ -1,54 +1,99 @@
 """The local web UI: `storytrace serve` (FastAPI on uvicorn, 127.0.0.1 unless told otherwise).
 
 Pages: the stories (`/`), one story's dossier (`/stories/{id}`: the same page as the HTML
-export, for that story), and a search across article text, entity names and quotations
-(`/search?q=`). The JSON behind them is under `/api/` and documented by the OpenAPI schema
-(`/openapi.json`, browsable at `/docs`).
+export, for that story), an article in its dossier (`/articles/{id}`), a search across article
+text, entity names and quotations (`/search?q=`), and a form adding articles by path, upload
+or URL (`/add`), which runs the pipeline on them: inputs already in the ledger are skipped,
+new articles join the stories or open new ones. The JSON behind the pages is under `/api/`
+and documented by the OpenAPI schema (`/openapi.json`, browsable at `/docs`).
 
-Read-only for now: adding articles from the browser is not built yet. Every page is rendered
-with the dossier's escaping (no script, a Content-Security-Policy forbidding any), path
+Safety, since a browser on the same machine also visits other sites: every page is rendered
+with the dossier's escaping (no script, a Content-Security-Policy forbidding any); path
 parameters are matched against the ids storytrace makes (anything else is a 404, so no path
-reaches the file system), and the store is opened per request.
+parameter reaches the file system); a POST whose Origin is another site is refused (a page
+elsewhere cannot make this server read files); uploads are capped in size and number and
+stored under names the server makes; URLs are fetched from public addresses only unless the
+server is started with `allow_private_urls`. One lock serialises the store: a page asked for
+while articles are being added waits for the run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Query
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from storytrace import __version__
 from storytrace.dossier import render_html
+from storytrace.errors import UsageError
 from storytrace.export import contract_document
+from storytrace.fetch import Fetcher, FetchPolicy
+from storytrace.runner import RunReport, run
+from storytrace.settings import Settings
+from storytrace.sources import input_kind
 from storytrace.store import Store
 
 _STORY_ID = re.compile(r"^s[0-9a-f]{6,40}$")
+_ARTICLE_ID = re.compile(r"^a[0-9a-f]{6,40}$")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_QUERY = 200
 MAX_HITS = 100
+MAX_UPLOADS = 200  # files in one form
+MAX_LINES = 1000  # paths or URLs in one form
+# form fields of the add form (module level: FastAPI resolves the annotations by name)
+Lines = Annotated[str, Form(max_length=100_000)]
+Files = Annotated[list[UploadFile], File()]
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>{title}</title><style>body {{ font: 15px/1.5 system-ui, sans-serif; margin: 0 auto;
-max-width: 1000px; padding: 1em 2em; }} .muted {{ color: #777; }}</style></head>
-<body><p><a href="/">stories</a> · <form action="/search" style="display:inline">
-<input name="q" value="{query}" aria-label="search"> <button>search</button></form></p>
+max-width: 1000px; padding: 1em 2em; overflow-wrap: anywhere; }} .muted {{ color: #777; }}
+textarea, input[type=text] {{ width: 100%; box-sizing: border-box; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ddd; padding: .25em .5em;
+text-align: left; vertical-align: top; }} .rejected {{ background: #ffd6d6; }}</style></head>
+<body><p><a href="/">stories</a> · <a href="/add">add articles</a> ·
+<form action="/search" style="display:inline"><input name="q" value="{query}"
+aria-label="search"> <button>search</button></form></p>
 {body}</body></html>"""
+_ADD_FORM = """<h1>Add articles</h1>
+<p>Files and folders on this machine (one per line), pages to fetch (one URL per line) and
+files to upload: HTML, text, JSONL, feeds and WARC files, optionally gzipped. Inputs already
+in the store are skipped; new articles join their stories.</p>
+<form method="post" action="/add" enctype="multipart/form-data">
+<p><label>Paths on this machine<br><textarea name="paths" rows="3"></textarea></label></p>
+<p><label>URLs<br><textarea name="urls" rows="3"></textarea></label></p>
+<p><label>Upload files <input type="file" name="files" multiple></label></p>
+<p><button type="submit">Add and analyse</button></p>
+</form>"""
 
 
-def create_app(db: str) -> FastAPI:
+def create_app(
+    db: str, settings: Settings | None = None, *, allow_private_urls: bool = False
+) -> FastAPI:
+    """The web UI over the store at `db`; `settings` apply to articles added from it."""
+    settings = settings or Settings()
     app = FastAPI(
         title="storytrace",
         version=__version__,
-        description="Stories, their dossiers and a search over a storytrace store.",
+        description="Stories, their dossiers and a search over a storytrace store; "
+        "articles added by path, upload or URL.",
     )
+    lock = threading.Lock()
+    uploads = Path(db).parent / f"{Path(db).stem}-uploads"
 
     @contextmanager
     def store() -> Iterator[Store]:
-        with Store(db) as opened:
+        with lock, Store(db) as opened:
             yield opened
 
     def document() -> dict[str, Any]:
@@ -78,6 +123,93 @@ def create_app(db: str) -> FastAPI:
     def api_search(q: str = Query(min_length=2, max_length=MAX_QUERY)) -> dict[str, Any]:
         return search(document(), q)
 
+    def same_origin(request: Request) -> None:
+        """Refuse a POST sent by a page of another site (the browser names it in Origin)."""
+        origin = request.headers.get("origin")
+        site = request.headers.get("sec-fetch-site", "same-origin")
+        if origin is None and site in ("same-origin", "none"):
+            return  # not sent by a page (curl, scripts, a typed address): nothing forged
+        if site not in ("same-origin", "none") or urlsplit(origin or "").netloc != (
+            request.headers.get("host")
+        ):
+            raise HTTPException(status_code=403, detail="cross-site request refused")
+
+    def add(paths: str, urls: str, files: list[UploadFile]) -> RunReport:
+        sources = [*_lines(paths), *_lines(urls)]
+        sent = [f for f in files if f.filename]
+        if len(sources) > MAX_LINES or len(sent) > MAX_UPLOADS:
+            raise HTTPException(
+                status_code=413, detail=f"at most {MAX_LINES} lines and {MAX_UPLOADS} files"
+            )
+        sources += [_save_upload(upload, uploads, settings.max_input_bytes) for upload in sent]
+        if not sources:
+            raise HTTPException(status_code=400, detail="nothing to add: give a path, URL or file")
+        policy = FetchPolicy(
+            timeout_seconds=settings.fetch_timeout_seconds,
+            max_bytes=settings.max_input_bytes,
+            politeness_seconds=settings.fetch_politeness_seconds,
+            respect_robots=settings.respect_robots,
+            public_only=not allow_private_urls,
+        )
+        cache = Path(settings.fetch_cache_dir) if settings.fetch_cache_dir else None
+        with store() as opened, contextlib.closing(Fetcher(policy=policy, cache_dir=cache)) as f:
+            try:
+                return run(sources, opened, settings, fetcher=f)
+            except UsageError as error:
+                raise HTTPException(status_code=400, detail=str(error)) from error
+
+    @app.post(
+        "/api/articles",
+        summary="Add articles by path, URL or upload and run the pipeline on them",
+        dependencies=[Depends(same_origin)],
+    )
+    def api_add(paths: Lines = "", urls: Lines = "", files: Files = []) -> dict[str, Any]:  # noqa: B006
+        return _outcome(add(paths, urls, files))
+
+    @app.get("/add", response_class=HTMLResponse, include_in_schema=False)
+    def add_page() -> str:
+        return _PAGE.format(title="storytrace: add articles", query="", body=_ADD_FORM)
+
+    @app.post(
+        "/add",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+        dependencies=[Depends(same_origin)],
+    )
+    def add_submitted(paths: Lines = "", urls: Lines = "", files: Files = []) -> str:  # noqa: B006
+        outcome = _outcome(add(paths, urls, files))
+        story_of = {a["id"]: a["story_id"] for a in document()["articles"]}
+        rows = "".join(
+            f'<tr class="{escape(e["status"])}"><td>{escape(e["source"])}</td>'
+            f"<td>{escape(e['status'])}</td><td>{escape(e['reason'] or '')}</td><td>"
+            + (
+                f'<a href="/articles/{escape(e["article_id"])}">'
+                f"{escape(story_of.get(e['article_id']) or e['article_id'])}</a>"
+                if e["article_id"]
+                else ""
+            )
+            + "</td></tr>"
+            for e in outcome["ledger"]
+        )
+        counts = ", ".join(f"{outcome[k]} {k}" for k in ("accepted", "duplicate", "rejected"))
+        body = (
+            f"<h1>Added</h1><p>{counts}, {outcome['unchanged']} already in the store.</p>"
+            "<table><tr><th>input</th><th>status</th><th>reason</th><th>story</th></tr>"
+            f"{rows}</table>{_ADD_FORM}"
+        )
+        return _PAGE.format(title="storytrace: added", query="", body=body)
+
+    @app.get("/articles/{article_id}", include_in_schema=False)
+    def article_page(article_id: str) -> RedirectResponse:
+        """An article is shown, highlighted, inside its story's dossier."""
+        if _ARTICLE_ID.match(article_id):
+            for article in document()["articles"]:
+                if article["id"] == article_id and article["story_id"]:
+                    return RedirectResponse(
+                        f"/stories/{article['story_id']}#{article_id}", status_code=303
+                    )
+        raise HTTPException(status_code=404, detail="no such article")
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page() -> str:
         rows = "".join(
@@ -98,7 +230,7 @@ def create_app(db: str) -> FastAPI:
         else:
             found = search(document(), q)
             items = [
-                f'<li>{escape(kind)}: <a href="/stories/{escape(hit["story_id"])}">'
+                f'<li>{escape(kind)}: <a href="{escape(_link(kind, hit))}">'
                 f'{escape(hit["label"])}</a> <span class="muted">{escape(hit["text"])}</span></li>'
                 for kind in ("articles", "entities", "quotations")
                 for hit in found[kind]
@@ -108,6 +240,48 @@ def create_app(db: str) -> FastAPI:
         return _PAGE.format(title="storytrace search", query=escape(q), body=body)
 
     return app
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _save_upload(upload: UploadFile, folder: Path, limit: int) -> str:
+    """Store an upload under a name of its content's hash and a cleaned copy of its own
+    (kept for the suffix that picks the reader, and for the ledger); return its path."""
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(status_code=413, detail=f"{upload.filename}: over {limit:,} bytes")
+    name = _UNSAFE_NAME.sub("_", Path(upload.filename or "upload").name).strip("._") or "upload"
+    if input_kind(name) is None:
+        name += ".txt"  # an unknown suffix is read as text: the ledger says if it holds none
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}-{name[-100:]}"
+    if not path.exists():
+        path.write_bytes(data)
+    return str(path)
+
+
+def _outcome(report: RunReport) -> dict[str, Any]:
+    return {
+        **{k: report.count(k) for k in ("accepted", "duplicate", "rejected")},
+        "unchanged": report.unchanged,
+        "ledger": [
+            {
+                "source": e.source,
+                "status": e.status,
+                "reason": e.reason,
+                "article_id": e.article_id,
+            }
+            for e in report.ledger
+        ],
+    }
+
+
+def _link(kind: str, hit: dict[str, Any]) -> str:
+    """Articles and quote families have anchors in their story's dossier; entities do not."""
+    anchor = "" if kind == "entities" else f"#{hit['id']}"
+    return f"/stories/{hit['story_id']}{anchor}"
 
 
 def story_slice(document: dict[str, Any], story_id: str) -> dict[str, Any] | None:
