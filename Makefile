@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TORCH_INDEX ?=
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest lock clean
+.PHONY: install browser demo test lint typecheck pytest lock clean
 
 install: $(INSTALLED)
 
@@ -24,7 +24,14 @@ demo: install
 	$(BIN)/storytrace run examples/ --db demo/storytrace.duckdb --report demo/story.json
 	$(BIN)/storytrace export --db demo/storytrace.duckdb --format html --output demo/dossier.html
 
-test: install lint typecheck pytest
+test: install browser lint typecheck pytest
+
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench) $(wildcard scripts)

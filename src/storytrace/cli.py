@@ -378,7 +378,7 @@ def show(story: str, db: str, as_json: bool) -> None:
 @_settings_options
 def serve(db: str, host: str, port: int, allow_private_urls: bool, **settings: Any) -> None:
     """Serve the local web UI: stories, dossiers, search, a form adding articles, and the
-    JSON API (/docs). Settings apply to the articles added from the form."""
+    JSON API (/openapi.json). Settings apply to the articles added from the form."""
     import uvicorn
 
     from storytrace.server import create_app

@@ -5,7 +5,8 @@ export, for that story), an article in its dossier (`/articles/{id}`), a search 
 text, entity names and quotations (`/search?q=`), and a form adding articles by path, upload
 or URL (`/add`), which runs the pipeline on them: inputs already in the ledger are skipped,
 new articles join the stories or open new ones. The JSON behind the pages is under `/api/`
-and documented by the OpenAPI schema (`/openapi.json`, browsable at `/docs`).
+and documented by the OpenAPI schema (`/openapi.json`; FastAPI's browsable `/docs` is off:
+it loads its script from a CDN, and storytrace loads nothing from the network).
 
 Safety, since a browser on the same machine also visits other sites: every page is rendered
 with the dossier's escaping (no script, a Content-Security-Policy forbidding any); path
@@ -61,9 +62,9 @@ max-width: 1000px; padding: 1em 2em; overflow-wrap: anywhere; }} .muted {{ color
 textarea, input[type=text] {{ width: 100%; box-sizing: border-box; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ddd; padding: .25em .5em;
 text-align: left; vertical-align: top; }} .rejected {{ background: #ffd6d6; }}</style></head>
-<body><p><a href="/">stories</a> · <a href="/add">add articles</a> ·
+<body><nav><a href="/">stories</a> · <a href="/add">add articles</a> ·
 <form action="/search" style="display:inline"><input name="q" value="{query}"
-aria-label="search"> <button>search</button></form></p>
+aria-label="search"> <button>search</button></form></nav>
 {body}</body></html>"""
 _ADD_FORM = """<h1>Add articles</h1>
 <p>Files and folders on this machine (one per line), pages to fetch (one URL per line) and
@@ -87,6 +88,8 @@ def create_app(
         version=__version__,
         description="Stories, their dossiers and a search over a storytrace store; "
         "articles added by path, upload or URL.",
+        docs_url=None,
+        redoc_url=None,
     )
     lock = threading.Lock()
     uploads = Path(db).parent / f"{Path(db).stem}-uploads"
