@@ -125,6 +125,8 @@ def test_click_from_a_story_to_a_quote_family_to_the_sentence(browser: Browser, 
     article = page.locator(f"article:has([id='{target[1:]}'])")
     assert speaker.split()[-1] in article.inner_text()
     page.screenshot(path=SHOTS / "3-sentence.png")
+    page.get_by_role("link", name="stories").first.click()
+    page.wait_for_url(site + "/")
     page.close()
 
 

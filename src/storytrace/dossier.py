@@ -37,8 +37,11 @@ _ENVIRONMENT = Environment(
 STANCE_ORDER = ("asserted", "attributed", "hedged", "disputed", "denied")
 
 
-def render_html(document: dict[str, Any]) -> str:
-    return _ENVIRONMENT.get_template("dossier.html.j2").render(stories=stories_view(document))
+def render_html(document: dict[str, Any], *, served: bool = False) -> str:
+    """The dossier page; `served` adds the web UI's links (stories, add, search)."""
+    return _ENVIRONMENT.get_template("dossier.html.j2").render(
+        stories=stories_view(document), served=served
+    )
 
 
 def render_markdown(document: dict[str, Any]) -> str:

@@ -224,7 +224,7 @@ def create_app(
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> str:
-        return render_html(one_story(story_id))
+        return render_html(one_story(story_id), served=True)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(q: str = Query(default="", max_length=MAX_QUERY)) -> str:
