@@ -61,7 +61,7 @@ def main() -> None:
         for record in parse_article(article, settings):
             if isinstance(record, Mention):
                 mentions.append(record)
-            else:
+            elif isinstance(record, Attribution):
                 attributions.append(record)
     floor = time.perf_counter() - started
     dates = [m for a in articles for m in date_mentions(a, settings)]

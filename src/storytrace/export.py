@@ -18,8 +18,9 @@ from typing import Any
 
 from storytrace.dates import day_number
 from storytrace.dossier import render_html, render_markdown
+from storytrace.escalation import pair_timelines
 from storytrace.provenance import denial_markers, timeline
-from storytrace.records import Article, DateMention, Denial, NamedOrigin, Span
+from storytrace.records import Article, DateMention, Denial, Event, EventLink, NamedOrigin, Span
 from storytrace.store import Store
 
 SCHEMA_ID = "storytrace/1"
@@ -35,6 +36,7 @@ SECTIONS = (
     "denials",
     "discrepancies",
     "events",
+    "escalation",
     "provenance",
     "dates",
     "ledger",
@@ -239,6 +241,10 @@ def contract_document(store: Store) -> dict[str, Any]:
         }
         for a in store.attributions()
     ]
+    stored_events = store.events()
+    link_of = {link.event_id: link for link in store.event_links()}
+    events = [_event(e, link_of.get(e.id)) for e in stored_events]
+    escalation = pair_timelines(stored_events, list(link_of.values()))
     document: dict[str, Any] = {"schema": SCHEMA_ID}
     document.update({section: [] for section in SECTIONS})
     document.update(
@@ -251,10 +257,37 @@ def contract_document(store: Store) -> dict[str, Any]:
         discrepancies=discrepancies,
         claims=claims,
         denials=denials,
+        events=events,
+        escalation=escalation,
         dates=dates,
         ledger=ledger,
     )
     return document
+
+
+def _event(event: Event, link: EventLink | None) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "article_id": event.article_id,
+        "story_id": link.story_id if link else None,
+        "date": link.date if link else None,
+        "source_actor": event.source.text if event.source else None,
+        "target_actor": event.target.text if event.target else None,
+        "source_country": link.source_country if link else event.source_country,
+        "target_country": link.target_country if link else event.target_country,
+        "source_entity_id": link.source_entity_id if link else None,
+        "target_entity_id": link.target_entity_id if link else None,
+        "code": event.code,
+        "mode": event.mode,
+        "negated": event.negated,
+        "hypothetical": event.hypothetical,
+        "intensity": event.intensity,
+        "copy_of": link.copy_of if link else None,
+        "trigger": _span(event.trigger),
+        "source": _span(event.source),
+        "target": _span(event.target),
+        "evidence": _span(event.evidence),
+    }
 
 
 def _span(span: Span | None) -> dict[str, Any] | None:

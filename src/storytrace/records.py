@@ -346,3 +346,46 @@ class Discrepancy:
     aspect: str
     key: str  # what the values are about: "second clip", "recorded", a quote's text
     values: tuple[DiscrepancyValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Who does what to whom in one sentence, coded to a PLOVER category.
+
+    `trigger` is the word that codes it (the verb, or the noun after a light verb:
+    "held *talks*"); `source` and `target` are the actor phrases as written (either may be
+    absent); their countries are ISO 3166 alpha-3 codes, `IGO`, `NGO` or `IMG` as the text
+    names them, before the events stage resolves actors to entities. `intensity` is on the
+    Goldstein scale (-10 conflict ... +10 cooperation), `evidence` the sentence.
+    """
+
+    id: str
+    article_id: str
+    code: str
+    mode: str
+    trigger: Span
+    source: Span | None
+    target: Span | None
+    source_country: str | None
+    target_country: str | None
+    negated: bool
+    hypothetical: bool
+    intensity: float
+    evidence: Span
+    inferred: tuple[str, ...] = ()  # "source", "target": country from the sentence's others
+
+
+@dataclass(frozen=True, slots=True)
+class EventLink:
+    """An event placed across articles: its story and date, actors resolved to entities
+    and countries, and `copy_of` the event that counts for it when other articles report
+    the same act (same story, actors, category and day)."""
+
+    event_id: str
+    story_id: str | None
+    date: str | None
+    source_entity_id: str | None
+    target_entity_id: str | None
+    source_country: str | None
+    target_country: str | None
+    copy_of: str | None = None

@@ -140,6 +140,18 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
                     store.entity_of_local_names(),
                 )
             )
+        elif stage.name == "escalation":
+            store.save_event_links(
+                stage.function(
+                    store.articles(),
+                    store.stories(),
+                    store.events(),
+                    store.mentions(),
+                    store.entities(),
+                    store.entity_of_local_names(),
+                    store.date_mentions(),
+                )
+            )
         else:
             raise NotImplementedError(f"no store writer for collection stage {stage.name}")
     except NotImplementedError:

@@ -21,6 +21,7 @@ from storytrace.discrepancies import discrepancies
 from storytrace.embeddings import embeddings
 from storytrace.entities import entities
 from storytrace.errors import PlanError
+from storytrace.escalation import escalation
 from storytrace.extract import extract_article
 from storytrace.parse import parse_article
 from storytrace.provenance import provenance
@@ -59,10 +60,10 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "parse",
-        1,
+        2,
         "article",
         frozenset({"articles"}),
-        frozenset({"mentions", "attributions"}),
+        frozenset({"mentions", "attributions", "events"}),
         parse_article,
     ),
     Stage("entities", 1, "collection", frozenset({"mentions"}), frozenset({"entities"}), entities),
@@ -110,6 +111,14 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"articles", "stories", "attributions", "provenance", "entities"}),
         frozenset({"claims", "denials"}),
         claims,
+    ),
+    Stage(
+        "escalation",
+        1,
+        "collection",
+        frozenset({"articles", "stories", "events", "mentions", "entities", "date_mentions"}),
+        frozenset({"event_links"}),
+        escalation,
     ),
 )
 

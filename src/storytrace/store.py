@@ -23,6 +23,7 @@ from storytrace.claims import ClaimIndex, claim_from_dict, denial_from_dict
 from storytrace.discrepancies import discrepancy_from_dict
 from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
+from storytrace.events import event_from_dict, event_to_dict
 from storytrace.provenance import ProvenanceIndex
 from storytrace.quote_families import family_from_dict, family_to_dict
 from storytrace.records import (
@@ -33,6 +34,8 @@ from storytrace.records import (
     Discrepancy,
     Embedding,
     Entity,
+    Event,
+    EventLink,
     LedgerEntry,
     Mention,
     NamedOrigin,
@@ -149,6 +152,17 @@ MIGRATIONS: tuple[str, ...] = (
         id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, denial VARCHAR NOT NULL
     );
     """,
+    # 10: events coded per article (each whole, as JSON) and their links across articles
+    """
+    CREATE TABLE events (
+        id VARCHAR NOT NULL, article_id VARCHAR NOT NULL, event VARCHAR NOT NULL
+    );
+    CREATE TABLE event_links (
+        event_id VARCHAR PRIMARY KEY, story_id VARCHAR, date VARCHAR,
+        source_entity_id VARCHAR, target_entity_id VARCHAR, source_country VARCHAR,
+        target_country VARCHAR, copy_of VARCHAR
+    );
+    """,
 )
 
 # Per-article products: the table each is stored in, the record type that goes there (a
@@ -178,6 +192,11 @@ PRODUCT_TABLES: dict[str, tuple[str, type, Callable[[Any], dict[str, Any]]]] = {
             "resolved": m.resolved,
             "precision": m.precision,
         },
+    ),
+    "events": (
+        "events",
+        Event,
+        lambda e: {"id": e.id, "article_id": e.article_id, "event": json.dumps(event_to_dict(e))},
     ),
     "embeddings": (
         "embeddings",
@@ -492,7 +511,26 @@ class Store:
                 if rows:
                     self._insert(table, pa.Table.from_pylist(rows))
 
+    def save_event_links(self, links: Sequence[EventLink]) -> None:
+        """Replace the events' links across articles (re-linked whole)."""
+        rows = [dataclasses.asdict(link) for link in links]
+        with self._transaction():
+            self._db.execute("DELETE FROM event_links")
+            if rows:
+                self._insert("event_links", pa.Table.from_pylist(rows))
+
     # -- reading ------------------------------------------------------------------------
+
+    def events(self) -> list[Event]:
+        rows = self._db.execute("SELECT event FROM events ORDER BY article_id, id").fetchall()
+        return [event_from_dict(json.loads(row[0])) for row in rows]
+
+    def event_links(self) -> list[EventLink]:
+        rows = self._db.execute(
+            "SELECT event_id, story_id, date, source_entity_id, target_entity_id, "
+            "source_country, target_country, copy_of FROM event_links ORDER BY event_id"
+        ).fetchall()
+        return [EventLink(*row) for row in rows]
 
     def articles_pending(self, stage: str) -> list[str]:
         """Ids of articles that `stage` (name/version) has not run on yet."""
@@ -681,6 +719,8 @@ class Store:
             "discrepancies",
             "claims",
             "denials",
+            "events",
+            "event_links",
         ):
             row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
             result[table] = int(row[0]) if row else 0

@@ -68,7 +68,7 @@ def score_families(path: Path, workers: int, limit: int | None = None) -> Scorec
         for record in parse_article(article, Settings()) if parseable(article) else ():
             if isinstance(record, Mention):
                 mentions.append(record)
-            else:
+            elif isinstance(record, Attribution):
                 attributions.append(record)
     index = entities(mentions, Settings())
     entity_of = {(a, n): e for a, n, e in index.members}

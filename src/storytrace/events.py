@@ -1,0 +1,1087 @@
+"""Events: who does what to whom, coded to PLOVER's categories from a sentence's parse.
+
+A dictionary coder in the tradition of TABARI and PETRARCH, on spaCy's dependency parse:
+the verbs of a sentence are visited from its root down (complements after the verb that
+governs them, so "threatened to ban" is a threat and "agreed to resign" an agreement), and
+the first that the lexicon knows codes an event. The lexicon is ours, written from the
+PLOVER manual's category definitions (and the CAMEO event descriptions it maps from): verbs
+(`threaten`, `turn down`), nouns after light verbs (`held talks`, `issued an ultimatum`,
+`staged a hunger strike`), reporting verbs whose complement says `must` (a demand), and
+adjectives of intent (`ready to`, `willing to`).
+
+The source actor is the subject (the agent of a passive, the subject inherited by a
+complement); the target is the object, or the object of a preposition (`against`, `with`,
+`on`...), or the subject of a demanded act ("said Sudan must return..."). Each actor gets a
+country (ISO 3166 alpha-3, IGO, NGO) from the names it holds (`countries.find`); an actor
+naming none (a bare name, "the president") takes the country of the other actor or of the
+sentence, as most events in a sentence without a second country are domestic.
+
+Each event has a Goldstein-style intensity (-10 conflict ... +10 cooperation): Goldstein's
+(1992) scale as CAMEO assigns it to its root categories, carried to the PLOVER category
+each maps to (`INTENSITY`). Negated events ("did not threaten") keep their code and say so;
+hypothetical ones ("may halt", "would boycott") too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storytrace import countries
+from storytrace.models import doc_text
+from storytrace.places import canonical_place, demonym_of
+from storytrace.records import Event, Mention, Span
+
+# Goldstein (1992) weights of the CAMEO root codes each PLOVER category comes from
+INTENSITY: dict[str, float] = {
+    "AGREE": 4.0,  # 03 express intent to cooperate
+    "CONSULT": 1.0,  # 04
+    "SUPPORT": 3.5,  # 05 engage in diplomatic cooperation
+    "COOPERATE": 6.0,  # 06 material cooperation
+    "AID": 7.0,  # 07
+    "CONCEDE": 5.0,  # 08 yield
+    "RETREAT": 5.0,  # 08 yield (release, withdraw, ceasefire)
+    "INVESTIGATE": -2.0,  # 09
+    "DEMAND": -5.0,  # 10
+    "DISAPPROVE": -2.0,  # 11
+    "REJECT": -4.0,  # 12
+    "THREATEN": -6.0,  # 13
+    "PROTEST": -6.5,  # 14
+    "MOBILIZE": -7.2,  # 15 exhibit force posture
+    "SANCTION": -4.0,  # 16 reduce relations
+    "COERCE": -7.0,  # 17
+    "ASSAULT": -9.0,  # 18
+    "FIGHT": -10.0,  # 19
+}
+CATEGORIES = tuple(INTENSITY)
+# announced as future, these are an intent to cooperate (AGREE) or a threat (THREATEN)
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "AGREE"})
+HOSTILE = frozenset({"PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT", "FIGHT"})
+
+# verbs (base forms; phrasal verbs with their particle) -> (category, mode)
+VERBS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("agree", "pledge", "promise", "offer", "propose", "vow", "undertake", "commit"),
+        ("AGREE", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "meet",
+            "visit",
+            "host",
+            "discuss",
+            "negotiate",
+            "confer",
+            "consult",
+            "telephone",
+            "phone",
+            "mediate",
+            "tour",
+        ),
+        ("CONSULT", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "praise",
+            "endorse",
+            "welcome",
+            "commend",
+            "defend",
+            "back",
+            "support",
+            "apologize",
+            "apologise",
+            "forgive",
+            "recognize",
+            "recognise",
+            "thank",
+            "congratulate",
+            "hail",
+            "applaud",
+            "sign",
+            "ratify",
+        ),
+        ("SUPPORT", ""),
+    ),
+    **dict.fromkeys(
+        ("cooperate", "collaborate", "coordinate", "extradite", "share"), ("COOPERATE", "")
+    ),
+    **dict.fromkeys(
+        (
+            "aid",
+            "help",
+            "assist",
+            "send",
+            "provide",
+            "supply",
+            "donate",
+            "deliver",
+            "fund",
+            "finance",
+            "airlift",
+            "rescue",
+            "shelter",
+            "lend",
+            "evacuate",
+            "hand over",
+        ),
+        ("AID", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "concede",
+            "yield",
+            "ease",
+            "lift",
+            "relax",
+            "accede",
+            "allow",
+            "permit",
+            "approve",
+            "accept",
+            "grant",
+            "pardon",
+            "legalize",
+            "legalise",
+        ),
+        ("CONCEDE", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "withdraw",
+            "retreat",
+            "surrender",
+            "release",
+            "free",
+            "return",
+            "resign",
+            "disarm",
+            "demobilize",
+            "demobilise",
+            "pull out",
+            "pull back",
+            "step down",
+            "compensate",
+            "repatriate",
+        ),
+        ("RETREAT", ""),
+    ),
+    **dict.fromkeys(
+        ("investigate", "probe", "inquire", "examine", "inspect", "audit", "interrogate"),
+        ("INVESTIGATE", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "demand",
+            "urge",
+            "press",
+            "pressure",
+            "pressurize",
+            "push",
+            "insist",
+            "request",
+            "ask",
+            "appeal",
+            "seek",
+            "call for",
+            "call on",
+            "call upon",
+            "order",
+            "exhort",
+        ),
+        ("DEMAND", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "criticize",
+            "criticise",
+            "condemn",
+            "denounce",
+            "blame",
+            "charge",
+            "indict",
+            "complain",
+            "deplore",
+            "sue",
+            "convict",
+            "rebuke",
+            "slam",
+            "decry",
+            "censure",
+            "fault",
+            "lambaste",
+            "castigate",
+            "disapprove",
+            "regret",
+            "summon",  # an ambassador: a formal complaint
+        ),
+        ("DISAPPROVE", ""),
+    ),
+    "accuse": ("DISAPPROVE", "accuse"),
+    "allege": ("DISAPPROVE", "accuse"),
+    **dict.fromkeys(
+        (
+            "reject",
+            "refuse",
+            "decline",
+            "deny",
+            "dismiss",
+            "oppose",
+            "veto",
+            "rebuff",
+            "spurn",
+            "turn down",
+            "resist",
+            "defy",
+            "repudiate",
+            "disavow",
+        ),
+        ("REJECT", ""),
+    ),
+    **dict.fromkeys(("threaten", "warn", "menace", "intimidate", "swear"), ("THREATEN", "")),
+    **dict.fromkeys(
+        (
+            "demonstrate",
+            "rally",
+            "march",
+            "strike",
+            "riot",
+            "picket",
+            "boycott",
+            "protest",
+            "block",
+            "blockade",
+        ),
+        ("PROTEST", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "mobilize",
+            "mobilise",
+            "deploy",
+            "mass",
+            "reinforce",
+            "station",
+            "call up",
+            "strengthen",
+            "bolster",
+            "build up",
+        ),
+        ("MOBILIZE", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "sanction",
+            "expel",
+            "embargo",
+            "suspend",
+            "sever",
+            "recall",
+            "freeze",
+            "halt",
+            "cut",
+            "withhold",
+            "prohibit",
+            "reduce",
+            "cancel",
+            "break off",
+        ),
+        ("SANCTION", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "arrest",
+            "detain",
+            "jail",
+            "imprison",
+            "deport",
+            "ban",
+            "outlaw",
+            "censor",
+            "confiscate",
+            "seize",
+            "occupy",
+            "demolish",
+            "raid",
+            "prevent",
+            "suppress",
+            "crack down",
+            "disperse",
+            "evict",
+            "restrict",
+            "impose",
+            "hold",
+            "besiege",
+            "annex",
+            "burn",
+            "destroy",
+            "expropriate",
+            "nationalize",
+            "sentence",
+        ),
+        ("COERCE", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "attack",
+            "kill",
+            "assassinate",
+            "bomb",
+            "explode",
+            "abduct",
+            "kidnap",
+            "hijack",
+            "torture",
+            "beat",
+            "massacre",
+            "shoot",
+            "stab",
+            "ambush",
+            "wound",
+            "injure",
+            "execute",
+            "behead",
+            "murder",
+            "lynch",
+        ),
+        ("ASSAULT", ""),
+    ),
+    **dict.fromkeys(
+        (
+            "fight",
+            "clash",
+            "shell",
+            "bombard",
+            "invade",
+            "battle",
+            "engage",
+            "fire",
+            "capture",
+            "storm",
+            "strafe",
+            "overrun",
+        ),
+        ("FIGHT", ""),
+    ),
+}
+# nouns that carry the event after a light verb ("held talks", "issued an ultimatum")
+NOUNS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("talks", "meeting", "negotiations", "consultations", "summit", "visit", "discussions"),
+        ("CONSULT", ""),
+    ),
+    **dict.fromkeys(("ultimatum", "threat", "threats", "warning"), ("THREATEN", "")),
+    **dict.fromkeys(
+        ("strike", "protest", "protests", "demonstration", "demonstrations", "rally", "march"),
+        ("PROTEST", ""),
+    ),
+    **dict.fromkeys(("boycott", "sit-in", "riot", "riots"), ("PROTEST", "")),
+    **dict.fromkeys(
+        ("offensive", "invasion", "airstrike", "airstrikes", "bombardment", "shelling", "war"),
+        ("FIGHT", ""),
+    ),
+    **dict.fromkeys(("bombing", "bombings", "assassination", "massacre"), ("ASSAULT", "")),
+    **dict.fromkeys(
+        ("investigation", "investigations", "inquiry", "probe", "hearing", "inspection"),
+        ("INVESTIGATE", ""),
+    ),
+    **dict.fromkeys(("embargo", "sanctions", "sanction"), ("SANCTION", "")),
+    **dict.fromkeys(
+        ("curfew", "ban", "blockade", "siege", "emergency", "blackout", "crackdown"),
+        ("COERCE", ""),
+    ),
+    **dict.fromkeys(("ceasefire", "cease-fire", "truce"), ("RETREAT", "ceasefire")),
+    **dict.fromkeys(
+        ("agreement", "treaty", "accord", "pact", "ties", "relations"), ("SUPPORT", "")
+    ),
+    **dict.fromkeys(("complaint", "lawsuit", "accusation", "accusations"), ("DISAPPROVE", "")),
+    **dict.fromkeys(("demand", "demands", "appeal", "call"), ("DEMAND", "")),
+    **dict.fromkeys(("aid", "assistance", "help"), ("AID", "")),
+    **dict.fromkeys(("apology", "support", "endorsement"), ("SUPPORT", "")),
+    **dict.fromkeys(("concessions", "concession", "amnesty"), ("CONCEDE", "")),
+    **dict.fromkeys(("veto",), ("REJECT", "")),
+    **dict.fromkeys(("withdrawal", "pullout", "release", "compensation"), ("RETREAT", "")),
+    **dict.fromkeys(("torture", "attack", "attacks", "kidnapping"), ("ASSAULT", "")),
+    "fire": ("FIGHT", ""),
+    "welcome": ("CONSULT", ""),
+}
+LIGHT_VERBS = frozenset(
+    {
+        "hold",
+        "stage",
+        "issue",
+        "launch",
+        "mount",
+        "impose",
+        "sign",
+        "conduct",
+        "carry out",
+        "make",
+        "take",
+        "open",
+        "give",
+        "start",
+        "begin",
+        "organize",
+        "organise",
+        "establish",
+        "declare",
+        "lodge",
+        "file",
+        "announce",
+        "lift",
+        "resume",
+        "continue",
+        "complete",
+        "pay",
+        "set",
+        "extend",
+        "upgrade",
+        "restore",
+        "break",
+        "sever",
+        "cut",
+        "end",
+        "call",
+        "have",
+        "pass",
+        "use",
+        "resort to",
+    }
+)
+# a light verb changing what its noun means: "lift" a ban is a concession, "break" ties a
+# sanction, "end" a strike a retreat
+LIGHT_OVERRIDES: dict[tuple[str, str], tuple[str, str]] = {
+    **{("lift", n): ("CONCEDE", "") for n in ("ban", "curfew", "siege", "emergency", "blockade")},
+    **{("lift", n): ("RETREAT", "ease") for n in ("embargo", "sanctions", "sanction")},
+    **{(v, n): ("SANCTION", "") for v in ("break", "sever", "cut") for n in ("ties", "relations")},
+    **{(v, "relations"): ("SUPPORT", "") for v in ("establish", "restore", "upgrade")},
+    ("end", "strike"): ("RETREAT", ""),
+    ("call", "strike"): ("PROTEST", ""),
+    ("end", "offensive"): ("RETREAT", ""),
+    ("set", "fire"): ("COERCE", "destroy"),
+}
+# receiving or sending inspectors and observers (CAMEO 0861, 0862, 09)
+ADMITTING = frozenset({"receive", "admit", "accept", "welcome", "host"})
+SENDING = frozenset({"send", "dispatch", "deploy"})
+OBSERVERS = frozenset(
+    {"inspectors", "observers", "monitors", "peacekeepers", "investigators", "inspector"}
+)
+REPORTING = frozenset(
+    {"say", "tell", "announce", "declare", "state", "add", "quote", "report", "insist", "stress"}
+)
+INTENT_ADJECTIVES = frozenset({"ready", "willing", "prepared", "eager", "determined"})
+MILITARY = frozenset(
+    {
+        "army",
+        "armies",
+        "troops",
+        "forces",
+        "force",
+        "military",
+        "soldiers",
+        "aircraft",
+        "warplanes",
+        "jets",
+        "helicopters",
+        "tanks",
+        "artillery",
+        "navy",
+        "missiles",
+        "missile",
+        "rockets",
+        "mortar",
+        "gunbattle",
+        "shelling",
+    }
+)
+TARGET_PREPOSITIONS = frozenset(
+    {"against", "with", "on", "to", "toward", "towards", "at", "from", "into", "upon", "for"}
+)
+_ARMED_ACTS = frozenset({"kill", "attack", "strike", "bomb", "shoot", "wound", "fire"})
+_MODALS = frozenset({"will", "would", "may", "might", "could", "shall", "'ll", "wo"})
+_MUST = frozenset({"must", "should"})
+_IRREGULAR = {
+    "met": "meet",
+    "fought": "fight",
+    "held": "hold",
+    "sought": "seek",
+    "sent": "send",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "shot": "shoot",
+    "withdrew": "withdraw",
+    "withdrawn": "withdraw",
+    "struck": "strike",
+    "stricken": "strike",
+    "swore": "swear",
+    "sworn": "swear",
+    "beat": "beat",
+    "beaten": "beat",
+    "forgave": "forgive",
+    "forgiven": "forgive",
+    "broke": "break",
+    "broken": "break",
+    "cut": "cut",
+    "began": "begin",
+    "begun": "begin",
+    "froze": "freeze",
+    "frozen": "freeze",
+    "had": "have",
+    "has": "have",
+    "made": "make",
+    "said": "say",
+    "told": "tell",
+    "undertook": "undertake",
+    "undertaken": "undertake",
+    "overran": "overrun",
+    "fled": "flee",
+    "lent": "lend",
+    "hid": "hide",
+    "burnt": "burn",
+    "upheld": "uphold",
+    "led": "lead",
+}
+_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "agent", "attr"})
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """One event coded in a sentence: token indices into the doc, before it becomes an
+    `Event` with offsets into the article."""
+
+    trigger: tuple[int, int]
+    code: str
+    mode: str
+    source: tuple[int, int] | None
+    target: tuple[int, int] | None
+    source_country: str | None
+    target_country: str | None
+    negated: bool
+    hypothetical: bool
+    inferred: tuple[str, ...]  # "source", "target": country from the sentence, not the phrase
+
+
+def base_form(word: str) -> str:
+    """The base form of an English verb form, by rule ("threatened" -> "threaten"): the
+    pipeline runs without spaCy's lemmatizer, so the lexicon is matched through this."""
+    word = word.lower()
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix, replacements in (
+        ("ies", ("y",)),
+        ("ied", ("y",)),
+        ("ing", ("", "e")),
+        ("ed", ("", "e")),
+        ("es", ("", "e")),
+        ("s", ("",)),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            stem = word[: -len(suffix)]
+            for replacement in replacements:
+                candidate = stem + replacement
+                if _known(candidate):
+                    return candidate
+            if len(stem) >= 3 and stem[-1] == stem[-2] and _known(stem[:-1]):
+                return stem[:-1]  # doubled consonant: "banned" -> "ban"
+    return word
+
+
+def _known(word: str) -> bool:
+    return (
+        word in _VERB_HEADS
+        or word in LIGHT_VERBS
+        or word in REPORTING
+        or word in ADMITTING
+        or word in SENDING
+        or word in ("have", "be", "attempt", "try")
+    )
+
+
+_VERB_HEADS = frozenset(key.split()[0] for key in VERBS) | frozenset(
+    key.split()[0] for key in LIGHT_VERBS
+)
+
+
+Match = tuple[int, int, str]  # first token, end token, country code
+
+
+# Note: spaCy makes a new Token object on each access; tokens are compared by `.i`.
+def code_sentence(sentence: Any, polities: Sequence[Match] = ()) -> list[Coding]:
+    """The events of one spaCy sentence, the governing one first. `polities` are countries
+    the gazetteer does not know, found by the caller (token spans with their name)."""
+    found: list[Coding] = []
+    queue: list[tuple[Any, Any]] = [(sentence.root, None)]
+    seen: set[int] = set()
+    matches = _country_matches(sentence)
+    matches = sorted(
+        matches
+        + [
+            m
+            for m in polities
+            if sentence.start <= m[0] < sentence.end
+            and not any(k[0] < m[1] and m[0] < k[1] for k in matches)
+        ]
+    )
+    while queue:
+        verb, inherited = queue.pop(0)
+        if verb.i in seen:
+            continue
+        seen.add(verb.i)
+        subject = _resolved_subject(verb) or inherited
+        coded = _classify(verb)
+        if coded is not None:
+            found.append(_coding(verb, coded, subject, matches, sentence))
+        for child in verb.children:
+            if child.dep_ not in ("xcomp", "ccomp", "conj", "advcl", "acomp", "pcomp"):
+                continue
+            if child.pos_ not in ("VERB", "AUX", "ADJ"):
+                continue
+            if coded is not None and child.dep_ in ("xcomp", "ccomp", "acomp"):
+                continue  # the content of this event, not an event of its own
+            passes_subject = child.dep_ in ("xcomp", "conj", "acomp", "advcl")
+            queue.append((child, subject if passes_subject else None))
+            # "ready to withdraw": the adjective's complement is the verb to visit
+            if child.pos_ == "ADJ":
+                queue.extend((c, subject) for c in child.children if c.dep_ == "xcomp")
+    if not found:
+        # nothing on the main clause's spine: a verb or event noun elsewhere in the sentence
+        # ("issued a declaration *demanding*", "converging for a *rally*")
+        for token in sentence:
+            if token.i in seen or token.pos_ not in ("VERB", "NOUN"):
+                continue
+            coded = _classify(token) if token.pos_ == "VERB" else _noun_event(token)
+            if coded is not None:
+                verb = token
+                while verb.pos_ != "VERB" and verb.head.i != verb.i:  # "for a *rally*"
+                    verb = verb.head
+                found.append(_coding(verb, coded, _resolved_subject(verb), matches, sentence))
+                break
+    return found
+
+
+def _noun_event(noun: Any) -> tuple[str, str, Any, Any] | None:
+    if noun.lower_ in NOUNS and noun.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
+        return (*NOUNS[noun.lower_], noun, noun)
+    return None
+
+
+def _classify(verb: Any) -> tuple[str, str, Any, Any] | None:
+    """(category, mode, trigger token, event noun or None) for a verb, or None."""
+    if verb.pos_ == "ADJ":
+        if verb.lower_ in INTENT_ADJECTIVES and any(c.dep_ == "xcomp" for c in verb.children):
+            return "AGREE", "", verb, None
+        return None
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    base = base_form(verb.text)
+    particles = [c for c in verb.children if c.dep_ == "prt"]
+    prepositions = [c for c in verb.children if c.dep_ == "prep"]
+    for extra in (*particles, *prepositions):
+        phrase = f"{base} {extra.lower_}"
+        if phrase in VERBS:
+            return (*VERBS[phrase], verb, None)
+    noun = _event_noun(verb)
+    if base in LIGHT_VERBS and noun is not None:
+        word = noun.lower_
+        category, mode = LIGHT_OVERRIDES.get((base, word)) or NOUNS[word]
+        return category, mode, noun, noun
+    if base in REPORTING:
+        demanded = _demanded(verb)
+        if demanded is not None:
+            return "DEMAND", "", demanded, None
+        return None
+    if base in ADMITTING and _object_words(verb) & OBSERVERS:
+        return "RETREAT", "access", verb, None  # receiving inspectors, observers, peacekeepers
+    if base in SENDING and _object_words(verb) & OBSERVERS:
+        return "INVESTIGATE", "", verb, None  # sending inspectors
+    if base in VERBS:
+        category, mode = VERBS[base]
+        if category in ("ASSAULT", "FIGHT", "PROTEST"):
+            category = _violence_kind(verb, category)
+        return category, mode, verb, None
+    return None
+
+
+def _object_words(verb: Any) -> set[str]:
+    return {t.lower_ for c in verb.children if c.dep_ in ("dobj", "nsubjpass") for t in c.subtree}
+
+
+def _event_noun(verb: Any) -> Any:
+    for child in verb.children:
+        if child.dep_ in ("dobj", "attr", "nsubjpass") and child.lower_ in NOUNS:
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("to", "for", "in"):
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj" and grandchild.lower_ in NOUNS:
+                    return grandchild
+    return None
+
+
+def _demanded(verb: Any) -> Any:
+    """The `must` of a reported demand ("said Sudan must return the helicopter")."""
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            for aux in child.children:
+                if aux.dep_ == "aux" and aux.lower_ in _MUST:
+                    return aux
+    return None
+
+
+def _violence_kind(verb: Any, category: str) -> str:
+    """Armed forces and heavy weapons fight; anyone else's violence is an assault; a
+    government's "protest" is a verbal one (disapproval), a crowd's is dissent."""
+    words = {t.lower_ for t in verb.subtree} | {t.lower_ for t in _subject_tokens(verb)}
+    if category == "PROTEST":
+        subject = _subject(verb)
+        official = {"government", "ministry", "minister", "president", "embassy", "foreign"}
+        if subject is not None and official & {t.lower_ for t in subject.subtree}:
+            return "DISAPPROVE"
+        return category
+    if category == "ASSAULT" and words & MILITARY and base_form(verb.text) in _ARMED_ACTS:
+        return "FIGHT"
+    return category
+
+
+def _subject_tokens(verb: Any) -> list[Any]:
+    subject = _subject(verb)
+    return list(subject.subtree) if subject is not None else []
+
+
+def _resolved_subject(verb: Any) -> Any:
+    """The subject, with a pronoun read as the speaker who reports the act ("Syria says
+    *it* is willing", "Switzerland said *it* had expelled")."""
+    subject = _subject(verb)
+    if subject is None or subject.tag_ != "PRP":
+        return subject
+    token = verb
+    while token.dep_ in ("ccomp", "xcomp", "conj") and token.head.i != token.i:
+        token = token.head
+        if base_form(token.text) in REPORTING:
+            speaker = _subject(token)
+            if speaker is not None and speaker.tag_ != "PRP":
+                return speaker
+    return subject
+
+
+def _subject(verb: Any) -> Any:
+    """The doer: the subject, or a passive's agent ("was attacked by militiamen")."""
+    if any(c.dep_ == "nsubjpass" for c in verb.children) or any(
+        c.dep_ == "auxpass" for c in verb.children
+    ):
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        return None
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                return verb.head
+            return child
+    if verb.dep_ == "relcl":
+        return verb.head
+    return None
+
+
+def _target(verb: Any, trigger: Any, noun: Any, matches: list[tuple[int, int, str]]) -> Any:
+    """The one acted on. Candidates in order: a demanded act's subject ("said Sudan must
+    return"), a passive's subject, the objects, prepositional objects (of the event noun,
+    the verb, then the object: "aid *to* rebels"), a complement's subject or object
+    ("demanded that Hamas renounce", "urged X to"). The first that is an actor (names a
+    country or organisation, is a named entity, or a group of people) wins; else the first
+    candidate that is not a date."""
+    if trigger.lower_ in _MUST:
+        return next((c for c in trigger.head.children if c.dep_ == "nsubj"), None)
+    candidates: list[Any] = []
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        candidates += [c for c in verb.children if c.dep_ == "nsubjpass"]
+    holders = [noun, verb] if noun is not None else [verb]
+    objects = [
+        c
+        for h in holders
+        for c in h.children
+        if c.dep_ in ("dobj", "dative") and (noun is None or c.i != noun.i)
+    ]
+    candidates += objects
+    for holder in [*holders, *objects]:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ in TARGET_PREPOSITIONS:
+                candidates += [p for p in child.children if p.dep_ == "pobj"]
+    for child in verb.children:
+        if child.dep_ in ("xcomp", "ccomp"):
+            candidates += [g for g in child.children if g.dep_ in ("nsubj", "dobj", "dative")]
+            candidates += [
+                p
+                for g in child.children
+                if g.dep_ == "prep" and g.lower_ in TARGET_PREPOSITIONS
+                for p in g.children
+                if p.dep_ == "pobj"
+            ]
+    candidates = [c for c in candidates if c.ent_type_ not in ("DATE", "TIME")]
+    # a phrase naming a country beats one naming people ("its troops"), beats a thing
+    for test in (_names_country, _actor_like):
+        for candidate in candidates:
+            if test(candidate, matches):
+                return candidate
+    return candidates[0] if candidates else None
+
+
+def _names_country(head: Any, matches: list[tuple[int, int, str]]) -> bool:
+    start, end = _phrase(head)
+    return any(start <= m_start and m_end <= end for m_start, m_end, _ in matches)
+
+
+_PEOPLE = frozenset(
+    {
+        "government",
+        "authorities",
+        "forces",
+        "troops",
+        "army",
+        "police",
+        "rebels",
+        "refugees",
+        "civilians",
+        "people",
+        "workers",
+        "students",
+        "protesters",
+        "demonstrators",
+        "officials",
+        "leaders",
+        "leader",
+        "minister",
+        "president",
+        "parliament",
+        "ministry",
+        "opposition",
+        "party",
+        "prisoners",
+        "soldiers",
+        "militants",
+        "guerrillas",
+        "settlers",
+        "ambassador",
+        "diplomats",
+        "nationals",
+        "citizens",
+        "peacekeepers",
+        "inspectors",
+        "observers",
+    }
+)
+
+
+def _actor_like(head: Any, matches: list[tuple[int, int, str]]) -> bool:
+    if _names_country(head, matches):
+        return True
+    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    return head.lower_ in _PEOPLE
+
+
+def _phrase(head: Any) -> tuple[int, int]:
+    """Token bounds of the noun phrase under `head`, without relative clauses."""
+    tokens = [head]
+    stack = [c for c in head.children if c.dep_ not in ("relcl", "acl", "punct", "cc", "conj")]
+    while stack:
+        token = stack.pop()
+        tokens.append(token)
+        stack.extend(c for c in token.children if c.dep_ not in ("relcl", "punct"))
+    return min(t.i for t in tokens), max(t.i for t in tokens) + 1
+
+
+def _country_matches(sentence: Any) -> list[tuple[int, int, str]]:
+    """(first token, end token, code) of every country named in the sentence, less those
+    inside a longer person's name ("Chad" in "Chad Smith")."""
+    doc = sentence.doc
+    people = [e for e in sentence.ents if e.label_ == "PERSON" and len(e) > 1]
+    found = []
+    for match in countries.find(sentence.text):
+        span = doc.char_span(
+            sentence.start_char + match.start,
+            sentence.start_char + match.end,
+            alignment_mode="expand",
+        )
+        if span is None:
+            continue
+        if any(p.start <= span.start and span.end <= p.end and len(span) < len(p) for p in people):
+            continue
+        found.append((span.start, span.end, match.code))
+    return found
+
+
+def _country(
+    head: Any, bounds: tuple[int, int] | None, matches: list[tuple[int, int, str]]
+) -> str | None:
+    """The country an actor phrase names: the head's own name ("Palestinians of the
+    Israeli-occupied West Bank"), else the modifier nearest before it ("pro-Iranian
+    Hizbollah group", "Nigerian junior foreign minister"), else the first after it
+    ("militants loyal to Iraq's...")."""
+    if bounds is None or head is None:
+        return None
+    inside = [(s, e, code) for s, e, code in matches if bounds[0] <= s and e <= bounds[1]]
+    for start, end, code in inside:
+        if start <= head.i < end:
+            return code
+    before = [m for m in inside if m[1] <= head.i]
+    if before:
+        return before[-1][2]
+    return inside[0][2] if inside else None
+
+
+def _coding(
+    verb: Any,
+    coded: tuple[str, str, Any, Any],
+    subject: Any,
+    matches: list[tuple[int, int, str]],
+    sentence: Any,
+) -> Coding:
+    category, mode, trigger, noun = coded
+    target = _target(verb, trigger, noun, matches)
+    source_bounds = _phrase(subject) if subject is not None else None
+    target_bounds = _phrase(target) if target is not None else None
+    if source_bounds and target_bounds and source_bounds[0] <= target_bounds[0] < source_bounds[1]:
+        source_bounds = (source_bounds[0], target_bounds[0])  # a target nested in the source
+    source_country = _country(subject, source_bounds, matches)
+    target_country = _country(target, target_bounds, matches)
+    # an actor naming no country shares the other's, or the sentence's (domestic events)
+    outside = [
+        code
+        for start, end, code in matches
+        if not (target_bounds and target_bounds[0] <= start < target_bounds[1])
+        and not (source_bounds and source_bounds[0] <= start < source_bounds[1])
+    ]
+    inferred = []
+    if source_bounds is not None and source_country is None:
+        source_country = target_country or (outside[0] if outside else None)
+        inferred.append("source")
+    if target_bounds is not None and target_country is None:
+        target_country = source_country or (outside[0] if outside else None)
+        inferred.append("target")
+    negated = _negated(verb)
+    future = _future(verb)
+    hypothetical = future or any(c.dep_ == "mark" and c.lower_ == "if" for c in verb.children)
+    if negated and category in COOPERATIVE:
+        category, mode = "REJECT", mode or category.lower()  # "would not meet the demands"
+        negated = False
+    elif future and category in COOPERATIVE:
+        category, mode = "AGREE", mode or category.lower()  # "will visit": intent (CAMEO 03)
+    elif future and category in HOSTILE:
+        category, mode = "THREATEN", mode or category.lower()  # "may halt", "would boycott"
+    return Coding(
+        (trigger.i, trigger.i + 1),
+        category,
+        mode,
+        source_bounds,
+        target_bounds,
+        source_country,
+        target_country,
+        negated,
+        hypothetical,
+        tuple(inferred),
+    )
+
+
+def _future(verb: Any) -> bool:
+    """Announced, not done: a modal on the verb, or on the reporting verb's complement."""
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+
+
+def _negated(verb: Any) -> bool:
+    token = verb
+    for _ in range(3):  # "did not agree to withdraw": the negation may sit on a governor
+        if any(c.dep_ == "neg" for c in token.children):
+            return True
+        if token.dep_ not in ("xcomp", "ccomp") or token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
+def events_in(doc: Any, article_id: str, mentions: Sequence[Mention]) -> tuple[Event, ...]:
+    """Every coded event of a parsed article, with offsets into its text."""
+    text = doc_text(doc)
+    polities = _polities(doc, mentions)
+    found = []
+    for sentence in doc.sents:
+        for coding in code_sentence(sentence, polities):
+            found.append(_event(doc, text, article_id, sentence, coding))
+    return tuple(found)
+
+
+def _polities(doc: Any, mentions: Sequence[Mention]) -> list[Match]:
+    """Places the gazetteer does not know that the article treats as countries: a name
+    whose demonym the article also uses (Dravnia and "Dravnian"); a city does not have one.
+    The name's and the demonym's tokens are returned, coded by the place's name. Names are
+    looked for among all capitalised words, as the small NER model misses rare ones."""
+    adjectives = {
+        m.span.text
+        for m in mentions
+        if m.label == "NORP" and countries.code_of(m.span.text) is None
+    }
+    if not adjectives:
+        return []
+    names = {
+        t.text
+        for t in doc
+        if t.text[:1].isupper() and t.is_alpha and countries.code_of(t.text) is None
+    }
+    place_of: dict[str, str] = {}
+    for adjective in adjectives:
+        for name in names - adjectives:
+            if demonym_of(adjective, name):
+                place = canonical_place(name)
+                place_of[name] = place_of[adjective] = place
+    return [(t.i, t.i + 1, place_of[t.text]) for t in doc if t.text in place_of]
+
+
+def _event(doc: Any, text: str, article_id: str, sentence: Any, coding: Coding) -> Event:
+    def span(bounds: tuple[int, int] | None) -> Span | None:
+        if bounds is None:
+            return None
+        start = doc[bounds[0]].idx
+        end = doc[bounds[1] - 1].idx + len(doc[bounds[1] - 1])
+        return Span(text[start:end], start, end)
+
+    trigger = span(coding.trigger)
+    assert trigger is not None  # a coding always has its trigger
+    evidence = Span(
+        text[sentence.start_char : sentence.end_char], sentence.start_char, sentence.end_char
+    )
+    key = f"{article_id}:{trigger.start}".encode()
+    return Event(
+        id="v" + hashlib.sha1(key).hexdigest()[:11],
+        article_id=article_id,
+        code=coding.code,
+        mode=coding.mode,
+        trigger=trigger,
+        source=span(coding.source),
+        target=span(coding.target),
+        source_country=coding.source_country,
+        target_country=coding.target_country,
+        negated=coding.negated,
+        hypothetical=coding.hypothetical,
+        intensity=INTENSITY[coding.code],
+        evidence=evidence,
+        inferred=coding.inferred,
+    )
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    return dataclasses.asdict(event)
+
+
+def event_from_dict(row: dict[str, Any]) -> Event:
+    spans = {
+        key: Span(**row[key]) if row[key] is not None else None
+        for key in ("trigger", "source", "target", "evidence")
+    }
+    return Event(**{**row, **spans, "inferred": tuple(row["inferred"])})
