@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -500,8 +501,7 @@ def _quoting(
     found = [
         a
         for a in _attributions_of(document, file)
-        if words in a["content"]["text"]  # type: ignore[index]
-        and cue in (a["cue"] or {"text": ""})["text"]  # type: ignore[index]
+        if words in a["content"]["text"] and cue in (a["cue"] or {"text": ""})["text"]
     ]
     assert found, f"no attribution in {file} quotes {words!r}"
     return found[0]
@@ -552,7 +552,7 @@ def test_the_quote_reopened_at_each_paragraph_is_one_quotation(
     exported: dict[str, object],
 ) -> None:
     found = _quoting(exported, "corpus/frontier-ledger-transcript.html", "Look, I’ll tell you")
-    content = found["content"]["text"]  # type: ignore[index]
+    content = found["content"]["text"]
     assert content.startswith("“Look") and content.endswith("talk about borders.”")
     assert found["kind"] == "direct"
 
@@ -579,3 +579,43 @@ def test_a_second_run_adds_articles_to_the_stories_of_the_first(
         return {frozenset(by_id[a] for a in s["article_ids"]) for s in stories}
 
     assert groups(grown) == groups(exported)
+
+
+def _events(document: dict[str, object]) -> list[dict[str, Any]]:
+    by_id = {a["id"]: a["source"].rsplit("/", 1)[-1] for a in document["articles"]}
+    return [{**e, "file": by_id[e["article_id"]]} for e in document["events"]]
+
+
+def test_the_demand_threat_and_denial_are_events_between_lessaria_and_dravnia(
+    exported: dict[str, object],
+) -> None:
+    """Answer key, Events: Lessaria demands answers of Dravnia (4 March), its defence
+    ministry warns "any provocation will be answered decisively", Volkhonsky denies."""
+    events = _events(exported)
+
+    def find(code: str, source: str, target: str, file: str) -> dict[str, Any]:
+        found = [
+            e
+            for e in events
+            if (e["code"], e["source_country"], e["target_country"], e["file"])
+            == (code, source, target, file)
+        ]
+        assert found, (code, source, target, file)
+        return found[0]
+
+    demand = find("DEMAND", "Lessaria", "Dravnia", "cpa-volkhonsky-recording.html")
+    assert demand["date"] == "2025-03-04" and demand["copy_of"] is None
+    assert "demanded" in demand["trigger"]["text"]
+    # the wire reprint reports the same act: counted once, pointing to the wire story
+    reprint = find("DEMAND", "Lessaria", "Dravnia", "northgate-daily-volkhonsky-recording.html")
+    assert reprint["copy_of"] == demand["id"]
+    threat = find("THREATEN", "Lessaria", "Dravnia", "global-dispatch-24-volkhonskiy.txt")
+    assert "warned" in threat["trigger"]["text"] and "Jorvath" in threat["source_actor"]
+    denial = find("REJECT", "Dravnia", "Lessaria", "cpa-volkhonsky-recording.html")
+    assert denial["source_actor"] == "Volkhonsky"
+    pair = exported["escalation"][0]
+    assert pair["countries"] == ["Dravnia", "Lessaria"]
+    counted = {r["event_id"] for r in pair["events"]}
+    assert demand["id"] in counted and reprint["id"] not in counted
+    assert threat["id"] in counted and denial["id"] in counted
+    assert pair["mean_intensity"] < 0  # a crisis: demands, threats and denials

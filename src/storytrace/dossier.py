@@ -16,7 +16,7 @@ written, so render it with a converter that escapes raw HTML.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
@@ -40,12 +40,14 @@ STANCE_ORDER = ("asserted", "attributed", "hedged", "disputed", "denied")
 def render_html(document: dict[str, Any], *, served: bool = False) -> str:
     """The dossier page; `served` adds the web UI's links (stories, add, search)."""
     return _ENVIRONMENT.get_template("dossier.html.j2").render(
-        stories=stories_view(document), served=served
+        stories=stories_view(document), pairs=pairs_view(document), served=served, anchor=anchor
     )
 
 
 def render_markdown(document: dict[str, Any]) -> str:
-    return _ENVIRONMENT.get_template("dossier.md.j2").render(stories=stories_view(document))
+    return _ENVIRONMENT.get_template("dossier.md.j2").render(
+        stories=stories_view(document), pairs=pairs_view(document)
+    )
 
 
 def anchor(article_id: str, start: int) -> str:
@@ -56,7 +58,7 @@ def stories_view(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Everything the templates show, story by story."""
     articles = {a["id"]: a for a in document["articles"]}
     by_story: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for section in ("quote_families", "claims", "discrepancies", "provenance"):
+    for section in ("quote_families", "claims", "discrepancies", "provenance", "events"):
         for item in document[section]:
             by_story[item["story_id"]][section].append(item)
     for denial in document["denials"]:
@@ -91,6 +93,8 @@ def stories_view(document: dict[str, Any]) -> list[dict[str, Any]]:
                 "claims": sorted(found["claims"], key=lambda c: len(c["stances"]), reverse=True),
                 "stance_outlets": [a["id"] for a in members],
                 "discrepancies": found["discrepancies"],
+                "events": [e for e in found["events"] if e["copy_of"] is None],
+                "reports": Counter(e["copy_of"] for e in found["events"] if e["copy_of"]),
                 "denials": found["denials"],
                 "entities": list(
                     {
@@ -133,7 +137,30 @@ def _highlights(found: dict[str, list[Any]]) -> dict[str, list[tuple[int, int, s
         for passage in edge["evidence"]:
             e = passage["from"]
             marks[edge["from_article_id"]].append((e["start"], e["end"], "shared"))
+    for event in found["events"]:
+        e = event["evidence"]
+        marks[event["article_id"]].append((e["start"], e["end"], "event"))
     return marks
+
+
+def pairs_view(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The escalation timeline of each pair of countries, with what links each event to
+    its sentence."""
+    events = {e["id"]: e for e in document["events"]}
+    outlet = {a["id"]: a["outlet"] or a["id"] for a in document["articles"]}
+    views = []
+    for pair in document.get("escalation", []):
+        rows = [
+            {
+                **row,
+                "evidence": events[row["event_id"]]["evidence"],
+                "outlet": outlet.get(row["article_id"], row["article_id"]),
+            }
+            for row in pair["events"]
+            if row["event_id"] in events
+        ]
+        views.append({**pair, "rows": rows, "svg": escalation_svg(pair["countries"], rows)})
+    return views
 
 
 def _segments(text: str, marks: Sequence[tuple[int, int, str]]) -> list[dict[str, Any]]:
@@ -151,6 +178,51 @@ def _segments(text: str, marks: Sequence[tuple[int, int, str]]) -> list[dict[str
 
 
 # -- pictures (inline SVG, no script) ------------------------------------------------------
+
+
+def escalation_svg(countries: Sequence[str], rows: Sequence[dict[str, Any]]) -> Markup:
+    """Events between two countries on a day axis, by intensity (-10 conflict at the
+    bottom, +10 cooperation at the top); one colour per direction."""
+    dated = [r for r in rows if day_number(r["date"]) is not None]
+    if not dated:
+        return Markup("<p>No event dated to the day.</p>")
+    days = sorted({r["date"][:10] for r in dated})
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    span = max(1, (last - first).days)
+    width, height, left, top = 720, 180, 40, 15
+    middle = top + 75
+
+    def x(day: str) -> float:
+        return left + (date.fromisoformat(day[:10]) - first).days / span * (width - left - 20)
+
+    def y(intensity: float) -> float:
+        return middle - intensity * 7
+
+    parts = [
+        f'<svg class="escalation" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="events between {escape(countries[0])} and {escape(countries[1])}">',
+        f'<line x1="{left}" y1="{middle}" x2="{width - 10}" y2="{middle}" class="axis"/>',
+        f'<text x="2" y="{top + 5}" class="label">+10</text>',
+        f'<text x="2" y="{middle + 4}" class="label">0</text>',
+        f'<text x="2" y="{middle + 75}" class="label">-10</text>',
+    ]
+    for row in dated:
+        kind = "forward" if row["source"] == countries[0] else "backward"
+        parts.append(
+            f'<circle cx="{x(row["date"]):.1f}" cy="{y(row["intensity"]):.1f}" r="5" '
+            f'class="event {kind}"><title>{escape(row["date"])}: {escape(row["source"])} '
+            f"{escape(row['code'])} {escape(row['target'])} ({row['intensity']})</title></circle>"
+        )
+    parts.append(f'<text x="{left}" y="{height - 2}" class="label">{escape(days[0])}</text>')
+    parts.append(
+        f'<text x="{width - 10}" y="{height - 2}" class="label" text-anchor="end">'
+        f"{escape(days[-1])}</text>"
+    )
+    parts.append(
+        f'<text x="{width - 10}" y="{top}" class="label" text-anchor="end">blue: '
+        f"{escape(countries[0])} to {escape(countries[1])} · red: the other way</text></svg>"
+    )
+    return Markup("".join(parts))
 
 
 def timeline_svg(rows: Sequence[dict[str, Any]], markers: Sequence[dict[str, Any]]) -> Markup:

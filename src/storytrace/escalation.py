@@ -9,7 +9,10 @@ sentence. Here each event gets:
 - its actors' entities (the named mention inside the actor phrase) and countries: the
   country the phrase names, else the one the entity is known by across the collection (a
   person's roles, "Lessarian defence ministry spokesman"), else the sentence's guess; a
-  guessed target equal to the source is dropped rather than invent a domestic event;
+  guessed target equal to the source is dropped rather than invent a domestic event; an
+  event with no target country, in an article naming exactly one country besides the
+  source's, is taken to be directed at that country (a threat or a denial in a story
+  about two countries: "warned that any provocation will be answered decisively");
 - `copy_of`: reports of the same act (same story, category, actors' countries, day) count
   once, for the earliest article; the others point to it.
 
@@ -25,7 +28,16 @@ from typing import Any
 
 from storytrace import countries
 from storytrace.places import demonym_of
-from storytrace.records import Article, DateMention, Entity, Event, EventLink, Mention, Story
+from storytrace.records import (
+    Article,
+    DateMention,
+    Entity,
+    Event,
+    EventLink,
+    Mention,
+    NearCopy,
+    Story,
+)
 
 
 def escalation(
@@ -36,6 +48,7 @@ def escalation(
     entities: Sequence[Entity],
     entity_of: Mapping[tuple[str, str], str],
     date_mentions: Sequence[DateMention],
+    near_copies: Sequence[NearCopy] = (),
 ) -> tuple[EventLink, ...]:
     published = {a.id: a.published for a in articles}
     story_of = {aid: s.id for s in stories for aid in s.article_ids}
@@ -53,6 +66,12 @@ def escalation(
         if code and not _is_code(code)
     }
     country_of_entity = {e.id: _entity_country(e, polities) for e in entities}
+    article_countries: dict[str, set[str]] = defaultdict(set)
+    for place in mentions:
+        if place.label in ("GPE", "NORP"):
+            code = _named_country(place.span.text, polities)
+            if code:
+                article_countries[place.article_id].add(code)
 
     def entity(article_id: str, actor: Any) -> str | None:
         if actor is None:
@@ -92,6 +111,12 @@ def escalation(
         )
         if "target" in event.inferred and target == source and target == event.target_country:
             target = None  # a guessed domestic target says nothing about a pair
+        if target is None and source is not None:
+            # no stated target ("warned that any provocation...", "rejected the recording"):
+            # in an article about the source and one other country, it is that country
+            others = article_countries[event.article_id] - {source}
+            if len(others) == 1:
+                target = next(iter(others))
         placed.append(
             EventLink(
                 event.id,
@@ -103,7 +128,8 @@ def escalation(
                 target,
             )
         )
-    return _count_once(placed, {e.id: e for e in events}, published)
+    copies = {c.article_id for c in near_copies}
+    return _count_once(placed, {e.id: e for e in events}, published, copies)
 
 
 def _is_code(code: str) -> bool:
@@ -122,6 +148,14 @@ def _country(
     return known or stated
 
 
+def _named_country(name: str, polities: set[str]) -> str | None:
+    """The country a place name or demonym names ("Lebanese", "Dravnian"), or None."""
+    known = countries.code_of(name)
+    if known:
+        return known
+    return next((p for p in sorted(polities) if name == p or demonym_of(name, p)), None)
+
+
 def _entity_country(entity: Entity, polities: set[str]) -> str | None:
     """The country an entity is known by: its own name if it is one, else the one its
     roles and other names name most ("Lessarian defence ministry spokesman")."""
@@ -137,14 +171,19 @@ def _entity_country(entity: Entity, polities: set[str]) -> str | None:
 
 
 def _count_once(
-    placed: list[EventLink], events: Mapping[str, Event], published: Mapping[str, str | None]
+    placed: list[EventLink],
+    events: Mapping[str, Event],
+    published: Mapping[str, str | None],
+    copies: set[str],
 ) -> tuple[EventLink, ...]:
-    """Reports of one act count once: the earliest article's event; the others are copies."""
+    """Reports of one act count once: the earliest article's event (an original before a
+    syndicated copy of the same day); the others point to it."""
     first: dict[tuple[Any, ...], str] = {}
     ordered = sorted(
         placed,
         key=lambda link: (
             published.get(events[link.event_id].article_id) or "9999",
+            events[link.event_id].article_id in copies,
             events[link.event_id].article_id,
             events[link.event_id].evidence.start,
         ),

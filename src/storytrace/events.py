@@ -106,9 +106,7 @@ VERBS: dict[str, tuple[str, str]] = {
         ),
         ("SUPPORT", ""),
     ),
-    **dict.fromkeys(
-        ("cooperate", "collaborate", "coordinate", "extradite", "share"), ("COOPERATE", "")
-    ),
+    **dict.fromkeys(("cooperate", "collaborate", "coordinate", "extradite"), ("COOPERATE", "")),
     **dict.fromkeys(
         (
             "aid",
@@ -313,7 +311,6 @@ VERBS: dict[str, tuple[str, str]] = {
             "evict",
             "restrict",
             "impose",
-            "hold",
             "besiege",
             "annex",
             "burn",
@@ -464,6 +461,35 @@ LIGHT_OVERRIDES: dict[tuple[str, str], tuple[str, str]] = {
     ("end", "offensive"): ("RETREAT", ""),
     ("set", "fire"): ("COERCE", "destroy"),
 }
+# giving verbs are aid only when what is given is
+TRANSFER = frozenset({"send", "provide", "supply", "deliver", "donate", "hand over", "lend"})
+AID_OBJECTS = frozenset(
+    {
+        "aid",
+        "arms",
+        "weapons",
+        "food",
+        "medicine",
+        "medicines",
+        "supplies",
+        "assistance",
+        "money",
+        "funds",
+        "equipment",
+        "help",
+        "relief",
+        "grain",
+        "wheat",
+        "rice",
+        "fuel",
+        "troops",
+        "loans",
+        "loan",
+        "ammunition",
+        "tents",
+        "vaccines",
+    }
+)
 # receiving or sending inspectors and observers (CAMEO 0861, 0862, 09)
 ADMITTING = frozenset({"receive", "admit", "accept", "welcome", "host"})
 SENDING = frozenset({"send", "dispatch", "deploy"})
@@ -503,7 +529,9 @@ TARGET_PREPOSITIONS = frozenset(
 )
 _ARMED_ACTS = frozenset({"kill", "attack", "strike", "bomb", "shoot", "wound", "fire"})
 _MODALS = frozenset({"will", "would", "may", "might", "could", "shall", "'ll", "wo"})
-_MUST = frozenset({"must", "should"})
+_MUST = frozenset({"must"})
+# acts a noun alone names well enough to code (not "relations", "treaty", "threat")
+_NOUN_ONLY = frozenset({"PROTEST", "FIGHT", "ASSAULT", "CONSULT"})
 _IRREGULAR = {
     "met": "meet",
     "fought": "fight",
@@ -635,6 +663,11 @@ def code_sentence(sentence: Any, polities: Sequence[Match] = ()) -> list[Coding]
         seen.add(verb.i)
         subject = _resolved_subject(verb) or inherited
         coded = _classify(verb)
+        if coded is not None and subject is not None and not _agentive(subject, matches):
+            if _passive(verb):
+                subject = None  # "killed by an explosive device": the act, with no actor
+            else:
+                coded = None  # "the clip captures", "relations have been strained": no act
         if coded is not None:
             found.append(_coding(verb, coded, subject, matches, sentence))
         for child in verb.children:
@@ -655,19 +688,34 @@ def code_sentence(sentence: Any, polities: Sequence[Match] = ()) -> list[Coding]
         for token in sentence:
             if token.i in seen or token.pos_ not in ("VERB", "NOUN"):
                 continue
+            if token.dep_ == "amod" or token.ent_type_ in ("DATE", "TIME"):
+                continue  # "the *alleged* recording", "in *March*"
             coded = _classify(token) if token.pos_ == "VERB" else _noun_event(token)
             if coded is not None:
                 verb = token
                 while verb.pos_ != "VERB" and verb.head.i != verb.i:  # "for a *rally*"
                     verb = verb.head
-                found.append(_coding(verb, coded, _resolved_subject(verb), matches, sentence))
+                subject = _resolved_subject(verb)
+                # a non-finite verb acts for its governor's subject ("youths resorted to
+                # throwing stones during demonstrations", "issued a declaration demanding")
+                governor = verb
+                while subject is None and governor.head.i != governor.i:
+                    governor = governor.head
+                    if governor.pos_ in ("VERB", "AUX"):
+                        subject = _resolved_subject(governor)
+                if subject is not None and not _agentive(subject, matches):
+                    subject = None
+                found.append(_coding(verb, coded, subject, matches, sentence))
                 break
     return found
 
 
 def _noun_event(noun: Any) -> tuple[str, str, Any, Any] | None:
-    if noun.lower_ in NOUNS and noun.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass"):
-        return (*NOUNS[noun.lower_], noun, noun)
+    """An act named by a noun in a prepositional phrase ("converging for a *rally*")."""
+    if noun.lower_ in NOUNS and noun.dep_ == "pobj":
+        category, mode = NOUNS[noun.lower_]
+        if category in _NOUN_ONLY:
+            return category, mode, noun, noun
     return None
 
 
@@ -700,6 +748,8 @@ def _classify(verb: Any) -> tuple[str, str, Any, Any] | None:
         return "RETREAT", "access", verb, None  # receiving inspectors, observers, peacekeepers
     if base in SENDING and _object_words(verb) & OBSERVERS:
         return "INVESTIGATE", "", verb, None  # sending inspectors
+    if base in TRANSFER and not _object_words(verb) & AID_OBJECTS:
+        return None  # "sent a note", "provided details": not aid
     if base in VERBS:
         category, mode = VERBS[base]
         if category in ("ASSAULT", "FIGHT", "PROTEST"):
@@ -833,6 +883,24 @@ def _target(verb: Any, trigger: Any, noun: Any, matches: list[tuple[int, int, st
     return candidates[0] if candidates else None
 
 
+def _agentive(subject: Any, matches: list[Match]) -> bool:
+    """Can this subject act? A person, a group, an institution, a country; not a thing.
+    Besides names and the nouns of `_PEOPLE`, plural nouns of people by their ending
+    ("fundamentalists", "villagers", "residents")."""
+    if subject.tag_ == "PRP":
+        return subject.lower_ in ("he", "she", "they", "we", "i", "you")
+    if subject.pos_ == "PROPN" or _actor_like(subject, matches):
+        return True
+    return bool(subject.tag_ == "NNS" and subject.lower_.endswith(_AGENT_ENDINGS))
+
+
+_AGENT_ENDINGS = ("ists", "ers", "ians", "ants", "ents", "ors", "ees")
+
+
+def _passive(verb: Any) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
+
+
 def _names_country(head: Any, matches: list[tuple[int, int, str]]) -> bool:
     start, end = _phrase(head)
     return any(start <= m_start and m_end <= end for m_start, m_end, _ in matches)
@@ -875,6 +943,47 @@ _PEOPLE = frozenset(
         "peacekeepers",
         "inspectors",
         "observers",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "lawmaker",
+        "lawmakers",
+        "deputy",
+        "administration",
+        "council",
+        "court",
+        "judge",
+        "assembly",
+        "senate",
+        "congress",
+        "cabinet",
+        "regime",
+        "group",
+        "coalition",
+        "movement",
+        "union",
+        "agency",
+        "service",
+        "militia",
+        "navy",
+        "members",
+        "negotiators",
+        "envoy",
+        "delegation",
+        "activists",
+        "youths",
+        "crowds",
+        "mob",
+        "insurgents",
+        "fighters",
+        "gunmen",
+        "king",
+        "prime",
+        "chancellor",
+        "mayor",
+        "governor",
+        "secretary",
     }
 )
 
@@ -961,9 +1070,17 @@ def _coding(
     ]
     inferred = []
     if source_bounds is not None and source_country is None:
-        source_country = target_country or (outside[0] if outside else None)
+        # the first country the sentence names: most often the actor's ("Prisoners rioted
+        # at a jail in East Timor's capital")
+        source_country = matches[0][2] if matches else None
         inferred.append("source")
-    if target_bounds is not None and target_country is None:
+    if target_country is None and (target is None or not _actor_like(target, matches)):
+        # no one named as acted on ("staged a hunger strike", "blocked a road"): the other
+        # country the sentence names, else the source's own (a protest at home)
+        others = [code for code in outside if code != source_country]
+        target_country = others[0] if others else source_country
+        inferred.append("target")
+    elif target_bounds is not None and target_country is None:
         target_country = source_country or (outside[0] if outside else None)
         inferred.append("target")
     negated = _negated(verb)

@@ -150,6 +150,7 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
                     store.entities(),
                     store.entity_of_local_names(),
                     store.date_mentions(),
+                    store.near_copies(),
                 )
             )
         else:

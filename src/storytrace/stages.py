@@ -116,7 +116,17 @@ STAGES: tuple[Stage, ...] = (
         "escalation",
         1,
         "collection",
-        frozenset({"articles", "stories", "events", "mentions", "entities", "date_mentions"}),
+        frozenset(
+            {
+                "articles",
+                "stories",
+                "near_copies",
+                "events",
+                "mentions",
+                "entities",
+                "date_mentions",
+            }
+        ),
         frozenset({"event_links"}),
         escalation,
     ),

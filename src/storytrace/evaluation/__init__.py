@@ -95,6 +95,7 @@ class Task:
 
 def tasks() -> dict[str, Task]:
     from storytrace.evaluation.attribution import score_attribution
+    from storytrace.evaluation.events import score_events
     from storytrace.evaluation.extraction import score_extraction, score_text_cleaning
     from storytrace.evaluation.families import score_families
     from storytrace.evaluation.hedging import score_hedging
@@ -114,6 +115,7 @@ def tasks() -> dict[str, Task]:
         Task("families", "stories/basil-dev.jsonl", score_families, "family_f1"),
         Task("hedging", "hedging/conll2010-wikipedia-sample.csv", score_hedging, "f1"),
         Task("stance", "stance/emergent-dev.csv", score_stance, "accuracy"),
+        Task("events", "events/plover-gsr-dev.json", score_events, "category_accuracy"),
     ]
     return {task.name: task for task in registered}
 
