@@ -106,3 +106,13 @@ NAME_PAIRS = SHARED_DATA / "names" / "name-pairs-dev.csv"
 def test_every_romanisation_of_one_name_matches() -> None:
     card = evaluation.tasks()["names"].scorer(NAME_PAIRS, 1, None)
     assert card.value("romanisation_pairs_matched") == 1.0
+
+
+@pytest.mark.slow
+def test_event_countries_stay_at_the_goal() -> None:
+    """The events issue names two goals; the floor table tracks the category one."""
+    chosen = evaluation.tasks()["events"]
+    data = SHARED_DATA / chosen.default_data
+    if not data.exists():
+        pytest.skip(f"shared data absent: {data}")
+    assert evaluation.score(chosen, data, 2).value("country_accuracy") >= 0.80

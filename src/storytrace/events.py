@@ -1070,9 +1070,14 @@ def _coding(
     ]
     inferred = []
     if source_bounds is not None and source_country is None:
-        # the first country the sentence names: most often the actor's ("Prisoners rioted
-        # at a jail in East Timor's capital")
-        source_country = matches[0][2] if matches else None
+        # the first country the sentence names outside the target: most often the actor's
+        # ("Gunmen kidnapped Italian engineers in Nigeria")
+        beside = [
+            code
+            for start, _, code in matches
+            if not (target_bounds and target_bounds[0] <= start < target_bounds[1])
+        ]
+        source_country = (beside or [code for _, _, code in matches] or [None])[0]
         inferred.append("source")
     if target_country is None and (target is None or not _actor_like(target, matches)):
         # no one named as acted on ("staged a hunger strike", "blocked a road"): the other
