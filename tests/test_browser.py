@@ -224,3 +224,25 @@ def test_articles_added_from_the_form_appear_in_their_story(
         expect(page.locator("article")).to_have_count(2)
         assert "Volkhonsky" in page.locator("h2").first.inner_text()
         page.close()
+
+
+def test_the_escalation_timeline_leads_to_the_sentence_of_each_event(
+    browser: Browser, built: tuple[Path, Path]
+) -> None:
+    page = browser.new_page(viewport=LAPTOP)
+    page.goto(built[1].as_uri())
+    section = page.locator("section#escalation")
+    expect(section.locator("svg.escalation").first).to_be_visible()
+    assert "Dravnia and Lessaria" in section.locator("h3").first.inner_text()
+    table = section.locator("details").first
+    table.locator("summary").click()
+    link = table.locator("td a").first
+    target = link.get_attribute("href")
+    assert target and target.startswith("#")
+    link.click()
+    expect(page.locator(f"[id='{target[1:]}'] + mark")).to_be_in_viewport()
+    page.screenshot(path=SHOTS / "8-escalation-event.png")
+    page.goto(built[1].as_uri())
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=SHOTS / "9-escalation.png")
+    page.close()
