@@ -1071,13 +1071,14 @@ def _coding(
     inferred = []
     if source_bounds is not None and source_country is None:
         # the first country the sentence names outside the target: most often the actor's
-        # ("Gunmen kidnapped Italian engineers in Nigeria")
+        # ("Gunmen kidnapped Italian engineers in Nigeria"), else the first it names
         beside = [
             code
             for start, _, code in matches
             if not (target_bounds and target_bounds[0] <= start < target_bounds[1])
         ]
-        source_country = (beside or [code for _, _, code in matches] or [None])[0]
+        anywhere = [code for _, _, code in matches]
+        source_country = beside[0] if beside else anywhere[0] if anywhere else None
         inferred.append("source")
     if target_country is None and (target is None or not _actor_like(target, matches)):
         # no one named as acted on ("staged a hunger strike", "blocked a road"): the other
