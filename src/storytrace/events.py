@@ -3,23 +3,27 @@
 A dictionary coder in the tradition of TABARI and PETRARCH, on spaCy's dependency parse:
 the verbs of a sentence are visited from its root down (complements after the verb that
 governs them, so "threatened to ban" is a threat and "agreed to resign" an agreement), and
-the first that the lexicon knows codes an event. The lexicon is ours, written from the
-PLOVER manual's category definitions (and the CAMEO event descriptions it maps from): verbs
-(`threaten`, `turn down`), nouns after light verbs (`held talks`, `issued an ultimatum`,
-`staged a hunger strike`), reporting verbs whose complement says `must` (a demand), and
-adjectives of intent (`ready to`, `willing to`).
+each that the lexicon (`event_lexicon.py`) knows codes an event: verbs (`threaten`,
+`turn down`), nouns after light verbs (`held talks`, `issued an ultimatum`), reporting verbs
+whose complement says `must` (a demand), adjectives of intent (`ready to`). When the main
+clause codes nothing, any other verb or a noun of dissent or violence ("converging for a
+rally") does. Announced cooperation ("will visit") is an intent to cooperate (AGREE),
+announced hostility ("would boycott") a threat, refused cooperation ("would not meet the
+demands") a rejection, as CAMEO codes them; other negated events keep their code and say so.
 
 The source actor is the subject (the agent of a passive, the subject inherited by a
-complement); the target is the object, or the object of a preposition (`against`, `with`,
-`on`...), or the subject of a demanded act ("said Sudan must return..."). Each actor gets a
-country (ISO 3166 alpha-3, IGO, NGO) from the names it holds (`countries.find`); an actor
-naming none (a bare name, "the president") takes the country of the other actor or of the
-sentence, as most events in a sentence without a second country are domestic.
+complement, the speaker for "it" or "they" in what they report); a subject that cannot act
+("the clip captures", "relations were strained") codes no event. The target is the object,
+a prepositional object, or the subject of a demanded act ("said Sudan must return..."),
+preferring a phrase that names a country, then one naming people. Each actor's country
+(ISO 3166 alpha-3, IGO, NGO) is the one its phrase names (`countries.find`, and, from the
+caller, invented states the article names with their demonym); an actor naming none takes
+the sentence's (for a source, the first country named outside the target; for a target,
+another country the sentence names, else the source's own: a protest at home). Such
+guesses are marked `inferred`, for the escalation stage to replace with better knowledge.
 
-Each event has a Goldstein-style intensity (-10 conflict ... +10 cooperation): Goldstein's
-(1992) scale as CAMEO assigns it to its root categories, carried to the PLOVER category
-each maps to (`INTENSITY`). Negated events ("did not threaten") keep their code and say so;
-hypothetical ones ("may halt", "would boycott") too.
+Intensity: Goldstein's (1992) scale (-10 conflict ... +10 cooperation) as CAMEO assigns it
+to its root categories, carried to the PLOVER category each maps to.
 """
 
 from __future__ import annotations
@@ -31,551 +35,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace import countries
+from storytrace.event_lexicon import (
+    ADMITTING,
+    AID_OBJECTS,
+    ARMED_ACTS,
+    COOPERATIVE,
+    HOSTILE,
+    INTENSITY,
+    INTENT_ADJECTIVES,
+    IRREGULAR,
+    LIGHT_OVERRIDES,
+    LIGHT_VERBS,
+    MILITARY,
+    MODALS,
+    MUST,
+    NOUN_ONLY,
+    NOUNS,
+    OBSERVERS,
+    PEOPLE,
+    REPORTING,
+    SENDING,
+    TARGET_PREPOSITIONS,
+    TRANSFER,
+    VERBS,
+)
 from storytrace.models import doc_text
 from storytrace.places import canonical_place, demonym_of
 from storytrace.records import Event, Mention, Span
-
-# Goldstein (1992) weights of the CAMEO root codes each PLOVER category comes from
-INTENSITY: dict[str, float] = {
-    "AGREE": 4.0,  # 03 express intent to cooperate
-    "CONSULT": 1.0,  # 04
-    "SUPPORT": 3.5,  # 05 engage in diplomatic cooperation
-    "COOPERATE": 6.0,  # 06 material cooperation
-    "AID": 7.0,  # 07
-    "CONCEDE": 5.0,  # 08 yield
-    "RETREAT": 5.0,  # 08 yield (release, withdraw, ceasefire)
-    "INVESTIGATE": -2.0,  # 09
-    "DEMAND": -5.0,  # 10
-    "DISAPPROVE": -2.0,  # 11
-    "REJECT": -4.0,  # 12
-    "THREATEN": -6.0,  # 13
-    "PROTEST": -6.5,  # 14
-    "MOBILIZE": -7.2,  # 15 exhibit force posture
-    "SANCTION": -4.0,  # 16 reduce relations
-    "COERCE": -7.0,  # 17
-    "ASSAULT": -9.0,  # 18
-    "FIGHT": -10.0,  # 19
-}
-CATEGORIES = tuple(INTENSITY)
-# announced as future, these are an intent to cooperate (AGREE) or a threat (THREATEN)
-COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "AGREE"})
-HOSTILE = frozenset({"PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT", "FIGHT"})
-
-# verbs (base forms; phrasal verbs with their particle) -> (category, mode)
-VERBS: dict[str, tuple[str, str]] = {
-    **dict.fromkeys(
-        ("agree", "pledge", "promise", "offer", "propose", "vow", "undertake", "commit"),
-        ("AGREE", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "meet",
-            "visit",
-            "host",
-            "discuss",
-            "negotiate",
-            "confer",
-            "consult",
-            "telephone",
-            "phone",
-            "mediate",
-            "tour",
-        ),
-        ("CONSULT", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "praise",
-            "endorse",
-            "welcome",
-            "commend",
-            "defend",
-            "back",
-            "support",
-            "apologize",
-            "apologise",
-            "forgive",
-            "recognize",
-            "recognise",
-            "thank",
-            "congratulate",
-            "hail",
-            "applaud",
-            "sign",
-            "ratify",
-        ),
-        ("SUPPORT", ""),
-    ),
-    **dict.fromkeys(("cooperate", "collaborate", "coordinate", "extradite"), ("COOPERATE", "")),
-    **dict.fromkeys(
-        (
-            "aid",
-            "help",
-            "assist",
-            "send",
-            "provide",
-            "supply",
-            "donate",
-            "deliver",
-            "fund",
-            "finance",
-            "airlift",
-            "rescue",
-            "shelter",
-            "lend",
-            "evacuate",
-            "hand over",
-        ),
-        ("AID", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "concede",
-            "yield",
-            "ease",
-            "lift",
-            "relax",
-            "accede",
-            "allow",
-            "permit",
-            "approve",
-            "accept",
-            "grant",
-            "pardon",
-            "legalize",
-            "legalise",
-        ),
-        ("CONCEDE", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "withdraw",
-            "retreat",
-            "surrender",
-            "release",
-            "free",
-            "return",
-            "resign",
-            "disarm",
-            "demobilize",
-            "demobilise",
-            "pull out",
-            "pull back",
-            "step down",
-            "compensate",
-            "repatriate",
-        ),
-        ("RETREAT", ""),
-    ),
-    **dict.fromkeys(
-        ("investigate", "probe", "inquire", "examine", "inspect", "audit", "interrogate"),
-        ("INVESTIGATE", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "demand",
-            "urge",
-            "press",
-            "pressure",
-            "pressurize",
-            "push",
-            "insist",
-            "request",
-            "ask",
-            "appeal",
-            "seek",
-            "call for",
-            "call on",
-            "call upon",
-            "order",
-            "exhort",
-        ),
-        ("DEMAND", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "criticize",
-            "criticise",
-            "condemn",
-            "denounce",
-            "blame",
-            "charge",
-            "indict",
-            "complain",
-            "deplore",
-            "sue",
-            "convict",
-            "rebuke",
-            "slam",
-            "decry",
-            "censure",
-            "fault",
-            "lambaste",
-            "castigate",
-            "disapprove",
-            "regret",
-            "summon",  # an ambassador: a formal complaint
-        ),
-        ("DISAPPROVE", ""),
-    ),
-    "accuse": ("DISAPPROVE", "accuse"),
-    "allege": ("DISAPPROVE", "accuse"),
-    **dict.fromkeys(
-        (
-            "reject",
-            "refuse",
-            "decline",
-            "deny",
-            "dismiss",
-            "oppose",
-            "veto",
-            "rebuff",
-            "spurn",
-            "turn down",
-            "resist",
-            "defy",
-            "repudiate",
-            "disavow",
-        ),
-        ("REJECT", ""),
-    ),
-    **dict.fromkeys(("threaten", "warn", "menace", "intimidate", "swear"), ("THREATEN", "")),
-    **dict.fromkeys(
-        (
-            "demonstrate",
-            "rally",
-            "march",
-            "strike",
-            "riot",
-            "picket",
-            "boycott",
-            "protest",
-            "block",
-            "blockade",
-        ),
-        ("PROTEST", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "mobilize",
-            "mobilise",
-            "deploy",
-            "mass",
-            "reinforce",
-            "station",
-            "call up",
-            "strengthen",
-            "bolster",
-            "build up",
-        ),
-        ("MOBILIZE", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "sanction",
-            "expel",
-            "embargo",
-            "suspend",
-            "sever",
-            "recall",
-            "freeze",
-            "halt",
-            "cut",
-            "withhold",
-            "prohibit",
-            "reduce",
-            "cancel",
-            "break off",
-        ),
-        ("SANCTION", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "arrest",
-            "detain",
-            "jail",
-            "imprison",
-            "deport",
-            "ban",
-            "outlaw",
-            "censor",
-            "confiscate",
-            "seize",
-            "occupy",
-            "demolish",
-            "raid",
-            "prevent",
-            "suppress",
-            "crack down",
-            "disperse",
-            "evict",
-            "restrict",
-            "impose",
-            "besiege",
-            "annex",
-            "burn",
-            "destroy",
-            "expropriate",
-            "nationalize",
-            "sentence",
-        ),
-        ("COERCE", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "attack",
-            "kill",
-            "assassinate",
-            "bomb",
-            "explode",
-            "abduct",
-            "kidnap",
-            "hijack",
-            "torture",
-            "beat",
-            "massacre",
-            "shoot",
-            "stab",
-            "ambush",
-            "wound",
-            "injure",
-            "execute",
-            "behead",
-            "murder",
-            "lynch",
-        ),
-        ("ASSAULT", ""),
-    ),
-    **dict.fromkeys(
-        (
-            "fight",
-            "clash",
-            "shell",
-            "bombard",
-            "invade",
-            "battle",
-            "engage",
-            "fire",
-            "capture",
-            "storm",
-            "strafe",
-            "overrun",
-        ),
-        ("FIGHT", ""),
-    ),
-}
-# nouns that carry the event after a light verb ("held talks", "issued an ultimatum")
-NOUNS: dict[str, tuple[str, str]] = {
-    **dict.fromkeys(
-        ("talks", "meeting", "negotiations", "consultations", "summit", "visit", "discussions"),
-        ("CONSULT", ""),
-    ),
-    **dict.fromkeys(("ultimatum", "threat", "threats", "warning"), ("THREATEN", "")),
-    **dict.fromkeys(
-        ("strike", "protest", "protests", "demonstration", "demonstrations", "rally", "march"),
-        ("PROTEST", ""),
-    ),
-    **dict.fromkeys(("boycott", "sit-in", "riot", "riots"), ("PROTEST", "")),
-    **dict.fromkeys(
-        ("offensive", "invasion", "airstrike", "airstrikes", "bombardment", "shelling", "war"),
-        ("FIGHT", ""),
-    ),
-    **dict.fromkeys(("bombing", "bombings", "assassination", "massacre"), ("ASSAULT", "")),
-    **dict.fromkeys(
-        ("investigation", "investigations", "inquiry", "probe", "hearing", "inspection"),
-        ("INVESTIGATE", ""),
-    ),
-    **dict.fromkeys(("embargo", "sanctions", "sanction"), ("SANCTION", "")),
-    **dict.fromkeys(
-        ("curfew", "ban", "blockade", "siege", "emergency", "blackout", "crackdown"),
-        ("COERCE", ""),
-    ),
-    **dict.fromkeys(("ceasefire", "cease-fire", "truce"), ("RETREAT", "ceasefire")),
-    **dict.fromkeys(
-        ("agreement", "treaty", "accord", "pact", "ties", "relations"), ("SUPPORT", "")
-    ),
-    **dict.fromkeys(("complaint", "lawsuit", "accusation", "accusations"), ("DISAPPROVE", "")),
-    **dict.fromkeys(("demand", "demands", "appeal", "call"), ("DEMAND", "")),
-    **dict.fromkeys(("aid", "assistance", "help"), ("AID", "")),
-    **dict.fromkeys(("apology", "support", "endorsement"), ("SUPPORT", "")),
-    **dict.fromkeys(("concessions", "concession", "amnesty"), ("CONCEDE", "")),
-    **dict.fromkeys(("veto",), ("REJECT", "")),
-    **dict.fromkeys(("withdrawal", "pullout", "release", "compensation"), ("RETREAT", "")),
-    **dict.fromkeys(("torture", "attack", "attacks", "kidnapping"), ("ASSAULT", "")),
-    "fire": ("FIGHT", ""),
-    "welcome": ("CONSULT", ""),
-}
-LIGHT_VERBS = frozenset(
-    {
-        "hold",
-        "stage",
-        "issue",
-        "launch",
-        "mount",
-        "impose",
-        "sign",
-        "conduct",
-        "carry out",
-        "make",
-        "take",
-        "open",
-        "give",
-        "start",
-        "begin",
-        "organize",
-        "organise",
-        "establish",
-        "declare",
-        "lodge",
-        "file",
-        "announce",
-        "lift",
-        "resume",
-        "continue",
-        "complete",
-        "pay",
-        "set",
-        "extend",
-        "upgrade",
-        "restore",
-        "break",
-        "sever",
-        "cut",
-        "end",
-        "call",
-        "have",
-        "pass",
-        "use",
-        "resort to",
-    }
-)
-# a light verb changing what its noun means: "lift" a ban is a concession, "break" ties a
-# sanction, "end" a strike a retreat
-LIGHT_OVERRIDES: dict[tuple[str, str], tuple[str, str]] = {
-    **{("lift", n): ("CONCEDE", "") for n in ("ban", "curfew", "siege", "emergency", "blockade")},
-    **{("lift", n): ("RETREAT", "ease") for n in ("embargo", "sanctions", "sanction")},
-    **{(v, n): ("SANCTION", "") for v in ("break", "sever", "cut") for n in ("ties", "relations")},
-    **{(v, "relations"): ("SUPPORT", "") for v in ("establish", "restore", "upgrade")},
-    ("end", "strike"): ("RETREAT", ""),
-    ("call", "strike"): ("PROTEST", ""),
-    ("end", "offensive"): ("RETREAT", ""),
-    ("set", "fire"): ("COERCE", "destroy"),
-}
-# giving verbs are aid only when what is given is
-TRANSFER = frozenset({"send", "provide", "supply", "deliver", "donate", "hand over", "lend"})
-AID_OBJECTS = frozenset(
-    {
-        "aid",
-        "arms",
-        "weapons",
-        "food",
-        "medicine",
-        "medicines",
-        "supplies",
-        "assistance",
-        "money",
-        "funds",
-        "equipment",
-        "help",
-        "relief",
-        "grain",
-        "wheat",
-        "rice",
-        "fuel",
-        "troops",
-        "loans",
-        "loan",
-        "ammunition",
-        "tents",
-        "vaccines",
-    }
-)
-# receiving or sending inspectors and observers (CAMEO 0861, 0862, 09)
-ADMITTING = frozenset({"receive", "admit", "accept", "welcome", "host"})
-SENDING = frozenset({"send", "dispatch", "deploy"})
-OBSERVERS = frozenset(
-    {"inspectors", "observers", "monitors", "peacekeepers", "investigators", "inspector"}
-)
-REPORTING = frozenset(
-    {"say", "tell", "announce", "declare", "state", "add", "quote", "report", "insist", "stress"}
-)
-INTENT_ADJECTIVES = frozenset({"ready", "willing", "prepared", "eager", "determined"})
-MILITARY = frozenset(
-    {
-        "army",
-        "armies",
-        "troops",
-        "forces",
-        "force",
-        "military",
-        "soldiers",
-        "aircraft",
-        "warplanes",
-        "jets",
-        "helicopters",
-        "tanks",
-        "artillery",
-        "navy",
-        "missiles",
-        "missile",
-        "rockets",
-        "mortar",
-        "gunbattle",
-        "shelling",
-    }
-)
-TARGET_PREPOSITIONS = frozenset(
-    {"against", "with", "on", "to", "toward", "towards", "at", "from", "into", "upon", "for"}
-)
-_ARMED_ACTS = frozenset({"kill", "attack", "strike", "bomb", "shoot", "wound", "fire"})
-_MODALS = frozenset({"will", "would", "may", "might", "could", "shall", "'ll", "wo"})
-_MUST = frozenset({"must"})
-# acts a noun alone names well enough to code (not "relations", "treaty", "threat")
-_NOUN_ONLY = frozenset({"PROTEST", "FIGHT", "ASSAULT", "CONSULT"})
-_IRREGULAR = {
-    "met": "meet",
-    "fought": "fight",
-    "held": "hold",
-    "sought": "seek",
-    "sent": "send",
-    "gave": "give",
-    "given": "give",
-    "took": "take",
-    "taken": "take",
-    "shot": "shoot",
-    "withdrew": "withdraw",
-    "withdrawn": "withdraw",
-    "struck": "strike",
-    "stricken": "strike",
-    "swore": "swear",
-    "sworn": "swear",
-    "beat": "beat",
-    "beaten": "beat",
-    "forgave": "forgive",
-    "forgiven": "forgive",
-    "broke": "break",
-    "broken": "break",
-    "cut": "cut",
-    "began": "begin",
-    "begun": "begin",
-    "froze": "freeze",
-    "frozen": "freeze",
-    "had": "have",
-    "has": "have",
-    "made": "make",
-    "said": "say",
-    "told": "tell",
-    "undertook": "undertake",
-    "undertaken": "undertake",
-    "overran": "overrun",
-    "fled": "flee",
-    "lent": "lend",
-    "hid": "hide",
-    "burnt": "burn",
-    "upheld": "uphold",
-    "led": "lead",
-}
-_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "agent", "attr"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -599,8 +85,8 @@ def base_form(word: str) -> str:
     """The base form of an English verb form, by rule ("threatened" -> "threaten"): the
     pipeline runs without spaCy's lemmatizer, so the lexicon is matched through this."""
     word = word.lower()
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
+    if word in IRREGULAR:
+        return IRREGULAR[word]
     for suffix, replacements in (
         ("ies", ("y",)),
         ("ied", ("y",)),
@@ -714,7 +200,7 @@ def _noun_event(noun: Any) -> tuple[str, str, Any, Any] | None:
     """An act named by a noun in a prepositional phrase ("converging for a *rally*")."""
     if noun.lower_ in NOUNS and noun.dep_ == "pobj":
         category, mode = NOUNS[noun.lower_]
-        if category in _NOUN_ONLY:
+        if category in NOUN_ONLY:
             return category, mode, noun, noun
     return None
 
@@ -778,7 +264,7 @@ def _demanded(verb: Any) -> Any:
     for child in verb.children:
         if child.dep_ == "ccomp":
             for aux in child.children:
-                if aux.dep_ == "aux" and aux.lower_ in _MUST:
+                if aux.dep_ == "aux" and aux.lower_ in MUST:
                     return aux
     return None
 
@@ -793,7 +279,7 @@ def _violence_kind(verb: Any, category: str) -> str:
         if subject is not None and official & {t.lower_ for t in subject.subtree}:
             return "DISAPPROVE"
         return category
-    if category == "ASSAULT" and words & MILITARY and base_form(verb.text) in _ARMED_ACTS:
+    if category == "ASSAULT" and words & MILITARY and base_form(verb.text) in ARMED_ACTS:
         return "FIGHT"
     return category
 
@@ -847,7 +333,7 @@ def _target(verb: Any, trigger: Any, noun: Any, matches: list[tuple[int, int, st
     ("demanded that Hamas renounce", "urged X to"). The first that is an actor (names a
     country or organisation, is a named entity, or a group of people) wins; else the first
     candidate that is not a date."""
-    if trigger.lower_ in _MUST:
+    if trigger.lower_ in MUST:
         return next((c for c in trigger.head.children if c.dep_ == "nsubj"), None)
     candidates: list[Any] = []
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
@@ -885,7 +371,7 @@ def _target(verb: Any, trigger: Any, noun: Any, matches: list[tuple[int, int, st
 
 def _agentive(subject: Any, matches: list[Match]) -> bool:
     """Can this subject act? A person, a group, an institution, a country; not a thing.
-    Besides names and the nouns of `_PEOPLE`, plural nouns of people by their ending
+    Besides names and the nouns of `PEOPLE`, plural nouns of people by their ending
     ("fundamentalists", "villagers", "residents")."""
     if subject.tag_ == "PRP":
         return subject.lower_ in ("he", "she", "they", "we", "i", "you")
@@ -906,94 +392,12 @@ def _names_country(head: Any, matches: list[tuple[int, int, str]]) -> bool:
     return any(start <= m_start and m_end <= end for m_start, m_end, _ in matches)
 
 
-_PEOPLE = frozenset(
-    {
-        "government",
-        "authorities",
-        "forces",
-        "troops",
-        "army",
-        "police",
-        "rebels",
-        "refugees",
-        "civilians",
-        "people",
-        "workers",
-        "students",
-        "protesters",
-        "demonstrators",
-        "officials",
-        "leaders",
-        "leader",
-        "minister",
-        "president",
-        "parliament",
-        "ministry",
-        "opposition",
-        "party",
-        "prisoners",
-        "soldiers",
-        "militants",
-        "guerrillas",
-        "settlers",
-        "ambassador",
-        "diplomats",
-        "nationals",
-        "citizens",
-        "peacekeepers",
-        "inspectors",
-        "observers",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "official",
-        "lawmaker",
-        "lawmakers",
-        "deputy",
-        "administration",
-        "council",
-        "court",
-        "judge",
-        "assembly",
-        "senate",
-        "congress",
-        "cabinet",
-        "regime",
-        "group",
-        "coalition",
-        "movement",
-        "union",
-        "agency",
-        "service",
-        "militia",
-        "navy",
-        "members",
-        "negotiators",
-        "envoy",
-        "delegation",
-        "activists",
-        "youths",
-        "crowds",
-        "mob",
-        "insurgents",
-        "fighters",
-        "gunmen",
-        "king",
-        "prime",
-        "chancellor",
-        "mayor",
-        "governor",
-        "secretary",
-    }
-)
-
-
 def _actor_like(head: Any, matches: list[tuple[int, int, str]]) -> bool:
     if _names_country(head, matches):
         return True
     if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
-    return head.lower_ in _PEOPLE
+    return head.lower_ in PEOPLE
 
 
 def _phrase(head: Any) -> tuple[int, int]:
@@ -1115,7 +519,7 @@ def _coding(
 
 def _future(verb: Any) -> bool:
     """Announced, not done: a modal on the verb, or on the reporting verb's complement."""
-    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+    return any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children)
 
 
 def _negated(verb: Any) -> bool:

@@ -27,7 +27,8 @@ from typing import Any
 
 from storytrace import countries
 from storytrace.evaluation import Metric, Scorecard
-from storytrace.events import NOUNS, VERBS, base_form, code_sentence
+from storytrace.event_lexicon import NOUNS, VERBS
+from storytrace.events import base_form, code_sentence
 from storytrace.models import parse_text
 
 ANCHOR = "no published score on this set (the issue's goal: category 0.75, countries 0.80)"
