@@ -115,7 +115,7 @@ def test_analysis_stages_run_once_per_article_and_resume(
     assert report.stages == [
         "extract/1",
         "date_mentions/1",
-        "parse/1",
+        "parse/2",
         "entities/1",
         "embeddings/1",
         "stories/1",
@@ -123,6 +123,7 @@ def test_analysis_stages_run_once_per_article_and_resume(
         "quote_families/1",
         "discrepancies/1",
         "claims/1",
+        "escalation/1",
     ]
     assert store.articles_pending("date_mentions/1") == []
     before = store.counts()["date_mentions"]
