@@ -266,6 +266,7 @@ def export(format_: str, table: str, output: str | None, db: str) -> None:
         text = render(store, format_, table)
     if output:
         Path(output).write_text(text, encoding="utf-8")
+        stderr.print(f"Written to {output}")  # stdout stays for the data itself
     else:
         click.echo(text, nl=False)
 
