@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from storytrace.cli import cli
-from storytrace.server import create_app
+from storytrace.server import RateLimit, create_app
 from storytrace.settings import Settings
 from storytrace.store import Store
 from tests.conftest import REPO
@@ -180,3 +180,22 @@ def test_a_missing_path_or_an_empty_form_is_a_clear_400(empty: tuple[str, Path])
     missing = _add(base, paths="/no/such/file.html")
     assert missing.status_code == 400 and "no such file" in missing.json()["detail"]
     assert _add(base).status_code == 400
+
+
+def test_requests_beyond_the_rate_are_refused_with_a_retry_time(tmp_path: Path) -> None:
+    app = create_app(str(tmp_path / "r.duckdb"), QUICK, requests_per_minute=5, adds_per_minute=1)
+    with serving_app(app) as base:
+        assert _add(base).status_code == 400  # counted: an empty form
+        refused = _add(base)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        answers = [httpx.get(base + "/add").status_code for _ in range(4)]
+    assert answers[:2] == [200, 200] and answers[-1] == 429
+
+
+def test_the_rate_limit_forgets_after_a_minute() -> None:
+    now = [0.0]
+    limit = RateLimit(2, clock=lambda: now[0])
+    assert [limit.wait("a"), limit.wait("a"), limit.wait("b")] == [0, 0, 0]
+    assert limit.wait("a") > 0
+    now[0] = 61.0
+    assert limit.wait("a") == 0

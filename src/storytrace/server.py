@@ -13,9 +13,10 @@ with the dossier's escaping (no script, a Content-Security-Policy forbidding any
 parameters are matched against the ids storytrace makes (anything else is a 404, so no path
 parameter reaches the file system); a POST whose Origin is another site is refused (a page
 elsewhere cannot make this server read files); uploads are capped in size and number and
-stored under names the server makes; URLs are fetched from public addresses only unless the
-server is started with `allow_private_urls`. One lock serialises the store: a page asked for
-while articles are being added waits for the run.
+stored under names the server makes; each client's requests, and its article additions
+above all, are capped per minute (429 beyond); URLs are fetched from public addresses only
+unless the server is started with `allow_private_urls`. One lock serialises the store: a
+page asked for while articles are being added waits for the run.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import contextlib
 import hashlib
 import re
 import threading
+import time
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
@@ -32,7 +35,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from storytrace import __version__
 from storytrace.dossier import render_html
@@ -79,9 +82,16 @@ in the store are skipped; new articles join their stories.</p>
 
 
 def create_app(
-    db: str, settings: Settings | None = None, *, allow_private_urls: bool = False
+    db: str,
+    settings: Settings | None = None,
+    *,
+    allow_private_urls: bool = False,
+    requests_per_minute: int = 600,
+    adds_per_minute: int = 20,
 ) -> FastAPI:
-    """The web UI over the store at `db`; `settings` apply to articles added from it."""
+    """The web UI over the store at `db`; `settings` apply to articles added from it.
+    Each client may send `requests_per_minute` requests, of which `adds_per_minute` add
+    articles (a run is expensive); beyond, 429 with Retry-After."""
     settings = settings or Settings()
     app = FastAPI(
         title="storytrace",
@@ -93,6 +103,20 @@ def create_app(
     )
     lock = threading.Lock()
     uploads = Path(db).parent / f"{Path(db).stem}-uploads"
+    every_request = RateLimit(requests_per_minute)
+    adding = RateLimit(adds_per_minute)
+
+    @app.middleware("http")
+    async def rate_limited(request: Request, call_next: Any) -> Any:
+        client = request.client.host if request.client else "?"
+        limits = [every_request] + ([adding] if request.method == "POST" else [])
+        for limit in limits:
+            wait = limit.wait(client)
+            if wait:
+                return PlainTextResponse(
+                    "too many requests", status_code=429, headers={"Retry-After": str(wait)}
+                )
+        return await call_next(request)
 
     @contextmanager
     def store() -> Iterator[Store]:
@@ -243,6 +267,28 @@ def create_app(
         return _PAGE.format(title="storytrace search", query=escape(q), body=body)
 
     return app
+
+
+class RateLimit:
+    """At most `per_minute` requests per client in any sliding minute."""
+
+    def __init__(self, per_minute: int, clock: Any = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self._clock = clock
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> int:
+        """0 if this request may go (and count it), else the seconds to wait."""
+        now = self._clock()
+        with self._lock:
+            times = self._seen[client]
+            while times and now - times[0] >= 60:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return max(1, int(60 - (now - times[0])) + 1)
+            times.append(now)
+            return 0
 
 
 def _lines(text: str) -> list[str]:
