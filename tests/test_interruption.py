@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,36 @@ def test_killed_and_interrupted_runs_resume_without_loss_or_duplication(tmp_path
         resumed = subprocess.run(_command(corpus, db), check=False, capture_output=True, text=True)
         assert resumed.returncode == 1, resumed.stderr  # 1: the broken input is rejected
         assert _state(db) == reference, (trial, sig)
+
+
+@pytest.mark.slow
+def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    """14 more kills at random moments (seeded) of the run, opening of the store and
+    ingest and analysis alike; with the 6 above, 20 trials. Wherever the kill lands, the
+    store opens, its counts are consistent and a re-run completes to the reference."""
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, 30)
+    reference_db = tmp_path / "reference.duckdb"
+    started = time.monotonic()
+    subprocess.run(_command(corpus, reference_db), check=False, capture_output=True)
+    duration = time.monotonic() - started
+    reference = _state(reference_db)
+    moments = random.Random(20251125)
+    for trial in range(14):
+        db = tmp_path / f"random-{trial}.duckdb"
+        process = subprocess.Popen(
+            _command(corpus, db),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(moments.uniform(0.05, duration))
+        subprocess.run(["pkill", "-KILL", "-s", str(process.pid)], check=False)
+        process.wait(timeout=60)
+        if db.exists():
+            counts, ledger, articles = _state(db)  # the store opens whatever was cut
+            assert counts["articles"] == len(articles) <= reference[0]["articles"], trial
+            assert len(ledger) == len(set(ledger)), trial  # no input twice
+        resumed = subprocess.run(_command(corpus, db), check=False, capture_output=True, text=True)
+        assert resumed.returncode == 1, (trial, resumed.stderr)
+        assert _state(db) == reference, trial
