@@ -199,3 +199,12 @@ def test_the_rate_limit_forgets_after_a_minute() -> None:
     assert limit.wait("a") > 0
     now[0] = 61.0
     assert limit.wait("a") == 0
+
+
+def test_uploads_over_the_size_cap_are_refused_and_not_kept(tmp_path: Path) -> None:
+    small = Settings(workers=1, fetch_cache_dir="", max_input_bytes=1000)
+    db = tmp_path / "cap.duckdb"
+    with serving_app(create_app(str(db), small)) as base:
+        answer = _add(base, files=[("files", ("big.html", b"<p>x</p>" * 500, "text/html"))])
+    assert answer.status_code == 413 and "over 1,000 bytes" in answer.json()["detail"]
+    assert not (tmp_path / "cap-uploads").exists() or not any((tmp_path / "cap-uploads").iterdir())
