@@ -123,3 +123,34 @@ def test_a_damaged_cache_entry_is_fetched_again_and_feeds_are_not_cached(
 def test_public_only_refuses_private_loopback_and_link_local_addresses(url: str) -> None:
     with pytest.raises(InputRejected, match="private, loopback or reserved"):
         refuse_private_address(httpx.Request("GET", url))
+
+
+@pytest.mark.parametrize(
+    "address", ["::ffff:127.0.0.1", "2002:7f00:1::", "64:ff9b::a00:1", "fe80::1"]
+)
+def test_ipv6_forms_carrying_a_private_ipv4_address_are_refused(address: str) -> None:
+    with pytest.raises(InputRejected, match="private, loopback or reserved"):
+        refuse_private_address(httpx.Request("GET", f"http://[{address}]/"))
+
+
+def test_the_address_connected_to_is_checked_again(tmp_path: Path) -> None:
+    """DNS rebinding: the name passed the check, then resolves to loopback. Simulated by
+    dropping the pre-check; the connection's own peer address still refuses the body."""
+    policy = FetchPolicy(politeness_seconds=0, respect_robots=False, public_only=True)
+    fetcher = Fetcher(policy=policy, cache_dir=tmp_path / "cache")
+    fetcher._client.event_hooks["request"].clear()
+    with serving() as (base, _), pytest.raises(InputRejected, match="private, loopback"):
+        fetcher._get(f"{base}/news/ferry.html")
+    fetcher.close()
+    # and a page cached by an earlier, unguarded run is not served to a guarded one
+    open_fetcher = Fetcher(
+        policy=FetchPolicy(politeness_seconds=0, respect_robots=False),
+        cache_dir=tmp_path / "cache",
+    )
+    with serving() as (base, _):
+        open_fetcher.fetch(f"{base}/news/ferry.html")
+        guarded = Fetcher(policy=policy, cache_dir=tmp_path / "cache")
+        with pytest.raises(InputRejected, match="private, loopback"):
+            guarded.fetch(f"{base}/news/ferry.html")
+    open_fetcher.close()
+    guarded.close()

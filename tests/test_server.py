@@ -205,6 +205,15 @@ def test_uploads_over_the_size_cap_are_refused_and_not_kept(tmp_path: Path) -> N
     small = Settings(workers=1, fetch_cache_dir="", max_input_bytes=1000)
     db = tmp_path / "cap.duckdb"
     with serving_app(create_app(str(db), small)) as base:
-        answer = _add(base, files=[("files", ("big.html", b"<p>x</p>" * 500, "text/html"))])
+        answer = _add(base, files=[("files", ("big.html", b"<p>x</p>" * 250, "text/html"))])
+        # a body larger than four inputs is refused before it is read at all
+        whole = _add(base, files=[("files", ("huge.html", b"x" * 5000, "text/html"))])
     assert answer.status_code == 413 and "over 1,000 bytes" in answer.json()["detail"]
+    assert whole.status_code == 413 and "over 4,000 bytes" in whole.text
     assert not (tmp_path / "cap-uploads").exists() or not any((tmp_path / "cap-uploads").iterdir())
+
+
+def test_a_request_naming_another_host_is_refused(server: str) -> None:
+    """DNS rebinding: a site re-pointing its name at 127.0.0.1 sends its own name as Host."""
+    assert httpx.get(server + "/", headers={"Host": "evil.example"}).status_code == 400
+    assert httpx.get(server + "/", headers={"Host": "localhost:1"}).status_code == 200

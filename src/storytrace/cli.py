@@ -382,7 +382,7 @@ def serve(db: str, host: str, port: int, allow_private_urls: bool, **settings: A
     JSON API (/openapi.json). Settings apply to the articles added from the form."""
     import uvicorn
 
-    from storytrace.server import create_app
+    from storytrace.server import LOOPBACK, create_app
 
     _require_store(db)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -390,7 +390,12 @@ def serve(db: str, host: str, port: int, allow_private_urls: bool, **settings: A
             f"[yellow]Listening on {host}: anyone who can reach it can read the store "
             "and add files of this machine to it."
         )
-    app = create_app(db, Settings.from_mapping(settings), allow_private_urls=allow_private_urls)
+    # a wildcard address answers any name; otherwise only the names of this machine's own
+    hosts = None if host in ("0.0.0.0", "::") else (*LOOPBACK, host)
+    app = create_app(
+        db, Settings.from_mapping(settings), allow_private_urls=allow_private_urls, hosts=hosts
+    )
+
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

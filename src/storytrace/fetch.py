@@ -11,7 +11,9 @@ A `Fetcher` wraps an `httpx.Client`; tests hand it a client on a real local serv
   check (HTML, XML feeds, plain text), so a PDF or an image is refused before it is read;
 - an on-disk cache keyed by URL, so a re-run or a resumed run fetches nothing again;
 - with `public_only` (the web UI's fetches, where a stranger may type the URL), no request
-  to a private, loopback, link-local or reserved address, redirects included (SSRF).
+  to a private, loopback, link-local or reserved address, redirects included (SSRF); the
+  address connected to is checked again before the body is read (DNS rebinding), and the
+  cache is consulted only for URLs that pass.
 
 Failures raise `InputRejected` with the reason; the runner records it in the ledger.
 """
@@ -105,6 +107,8 @@ class Fetcher:
         self._client.close()
 
     def fetch(self, url: str) -> FetchedPage:
+        if self.policy.public_only:  # before the cache: it may hold what a CLI run fetched
+            refuse_private_address(httpx.Request("GET", url))
         cached = self._from_cache(url)
         if cached is not None:
             return cached
@@ -136,6 +140,8 @@ class Fetcher:
         self._wait_for_host(urlsplit(url).netloc)
         try:
             with self._client.stream("GET", url) as response:
+                if self.policy.public_only:
+                    _refuse_private_peer(response)  # the name may resolve anew (rebinding)
                 if response.status_code == 429 or response.status_code >= 500:
                     raise _Retryable(f"HTTP {response.status_code}")
                 if response.status_code >= 400:
@@ -244,13 +250,40 @@ def refuse_private_address(request: httpx.Request) -> None:
     except (OSError, UnicodeError) as error:
         raise InputRejected(f"cannot resolve {host!r}: {error}") from error
     for address in found:
-        ip = ipaddress.ip_address(str(address).split("%")[0])
-        if not ip.is_global or ip.is_multicast:
+        _refuse_private(host, str(address))
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _refuse_private(host: str, address: str) -> None:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    embedded: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms carrying an IPv4 address: mapped, 6to4, NAT64
+        if ip.ipv4_mapped:
+            embedded.append(ip.ipv4_mapped)
+        if ip.sixtofour:
+            embedded.append(ip.sixtofour)
+        if ip in _NAT64:
+            embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    for candidate in embedded:
+        if not candidate.is_global or candidate.is_multicast:
             raise InputRejected(
                 f"refused: {host} is a private, loopback or reserved address ({ip}); "
                 "the web UI fetches public addresses only unless started with "
                 "--allow-private-urls"
             )
+
+
+def _refuse_private_peer(response: httpx.Response) -> None:
+    """The address actually connected to must be public too: a name checked once may
+    resolve to another address when the connection is made (DNS rebinding). The body of
+    such a response is never read; the request itself has gone out."""
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer:
+        _refuse_private(response.url.host, str(peer[0]))
 
 
 class _Retryable(Exception):

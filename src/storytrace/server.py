@@ -11,8 +11,10 @@ it loads its script from a CDN, and storytrace loads nothing from the network).
 Safety, since a browser on the same machine also visits other sites: every page is rendered
 with the dossier's escaping (no script, a Content-Security-Policy forbidding any); path
 parameters are matched against the ids storytrace makes (anything else is a 404, so no path
-parameter reaches the file system); a POST whose Origin is another site is refused (a page
-elsewhere cannot make this server read files); uploads are capped in size and number and
+parameter reaches the file system); a request naming another host is refused (a site
+re-pointing its domain at this machine, DNS rebinding, gets nothing); a POST whose Origin
+is another site is refused before its body is read (a page elsewhere cannot make this
+server read files); a POST's body is capped; uploads are capped in size and number and
 stored under names the server makes; each client's requests, and its article additions
 above all, are capped per minute (429 beyond); URLs are fetched from public addresses only
 unless the server is started with `allow_private_urls`. One lock serialises the store: a
@@ -27,14 +29,14 @@ import re
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from storytrace import __version__
@@ -54,6 +56,9 @@ MAX_QUERY = 200
 MAX_HITS = 100
 MAX_UPLOADS = 200  # files in one form
 MAX_LINES = 1000  # paths or URLs in one form
+MAX_UPLOAD_FACTOR = 4  # a form's body may hold this many inputs of the largest size
+MAX_CLIENTS = 10_000  # rate-limit entries kept before idle ones are dropped
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # form fields of the add form (module level: FastAPI resolves the annotations by name)
 Lines = Annotated[str, Form(max_length=100_000)]
 Files = Annotated[list[UploadFile], File()]
@@ -88,10 +93,13 @@ def create_app(
     allow_private_urls: bool = False,
     requests_per_minute: int = 600,
     adds_per_minute: int = 20,
+    hosts: Iterable[str] | None = LOOPBACK,
 ) -> FastAPI:
     """The web UI over the store at `db`; `settings` apply to articles added from it.
     Each client may send `requests_per_minute` requests, of which `adds_per_minute` add
-    articles (a run is expensive); beyond, 429 with Retry-After."""
+    articles (a run is expensive); beyond, 429 with Retry-After. Requests must name one
+    of `hosts` in their Host header (None: any), so a page whose domain is re-pointed at
+    this machine (DNS rebinding) is refused."""
     settings = settings or Settings()
     app = FastAPI(
         title="storytrace",
@@ -105,17 +113,31 @@ def create_app(
     uploads = Path(db).parent / f"{Path(db).stem}-uploads"
     every_request = RateLimit(requests_per_minute)
     adding = RateLimit(adds_per_minute)
+    known_hosts = None if hosts is None else frozenset(hosts)
+    max_body = MAX_UPLOAD_FACTOR * settings.max_input_bytes
 
     @app.middleware("http")
-    async def rate_limited(request: Request, call_next: Any) -> Any:
+    async def guarded(request: Request, call_next: Any) -> Any:
+        """Checks made before any body is read: host, rate, size, and for a POST its
+        origin, then the rate of additions (a refused request counts for nothing)."""
+        hostname = urlsplit("//" + request.headers.get("host", "")).hostname or ""
+        if known_hosts is not None and hostname not in known_hosts:
+            return PlainTextResponse("unknown host", status_code=400)
         client = request.client.host if request.client else "?"
-        limits = [every_request] + ([adding] if request.method == "POST" else [])
-        for limit in limits:
-            wait = limit.wait(client)
-            if wait:
-                return PlainTextResponse(
-                    "too many requests", status_code=429, headers={"Retry-After": str(wait)}
-                )
+        wait = every_request.wait(client)
+        if request.method == "POST" and not wait:
+            length = request.headers.get("content-length", "")
+            if not length.isdigit():
+                return PlainTextResponse("a length is required", status_code=411)
+            if int(length) > max_body:
+                return PlainTextResponse(f"over {max_body:,} bytes", status_code=413)
+            if _cross_site(request):
+                return PlainTextResponse("cross-site request refused", status_code=403)
+            wait = adding.wait(client)
+        if wait:
+            return PlainTextResponse(
+                "too many requests", status_code=429, headers={"Retry-After": str(wait)}
+            )
         return await call_next(request)
 
     @contextmanager
@@ -150,17 +172,6 @@ def create_app(
     def api_search(q: str = Query(min_length=2, max_length=MAX_QUERY)) -> dict[str, Any]:
         return search(document(), q)
 
-    def same_origin(request: Request) -> None:
-        """Refuse a POST sent by a page of another site (the browser names it in Origin)."""
-        origin = request.headers.get("origin")
-        site = request.headers.get("sec-fetch-site", "same-origin")
-        if origin is None and site in ("same-origin", "none"):
-            return  # not sent by a page (curl, scripts, a typed address): nothing forged
-        if site not in ("same-origin", "none") or urlsplit(origin or "").netloc != (
-            request.headers.get("host")
-        ):
-            raise HTTPException(status_code=403, detail="cross-site request refused")
-
     def add(paths: str, urls: str, files: list[UploadFile]) -> RunReport:
         sources = [*_lines(paths), *_lines(urls)]
         sent = [f for f in files if f.filename]
@@ -188,7 +199,6 @@ def create_app(
     @app.post(
         "/api/articles",
         summary="Add articles by path, URL or upload and run the pipeline on them",
-        dependencies=[Depends(same_origin)],
     )
     def api_add(paths: Lines = "", urls: Lines = "", files: Files = []) -> dict[str, Any]:  # noqa: B006
         return _outcome(add(paths, urls, files))
@@ -201,7 +211,6 @@ def create_app(
         "/add",
         response_class=HTMLResponse,
         include_in_schema=False,
-        dependencies=[Depends(same_origin)],
     )
     def add_submitted(paths: Lines = "", urls: Lines = "", files: Files = []) -> str:  # noqa: B006
         outcome = _outcome(add(paths, urls, files))
@@ -269,6 +278,18 @@ def create_app(
     return app
 
 
+def _cross_site(request: Request) -> bool:
+    """Was this request sent by a page of another site? (The browser names it in Origin
+    and Sec-Fetch-Site; a request with neither is not from a page: curl, scripts.)"""
+    origin = request.headers.get("origin")
+    site = request.headers.get("sec-fetch-site", "same-origin")
+    if origin is None:
+        return site not in ("same-origin", "none")
+    return site not in ("same-origin", "none") or urlsplit(origin).netloc != (
+        request.headers.get("host")
+    )
+
+
 class RateLimit:
     """At most `per_minute` requests per client in any sliding minute."""
 
@@ -288,6 +309,9 @@ class RateLimit:
             if len(times) >= self.per_minute:
                 return max(1, int(60 - (now - times[0])) + 1)
             times.append(now)
+            if len(self._seen) > MAX_CLIENTS:  # forget clients idle for a minute
+                for idle in [c for c, t in self._seen.items() if now - t[-1] >= 60]:
+                    del self._seen[idle]
             return 0
 
 
