@@ -222,7 +222,7 @@ def test_articles_added_from_the_form_appear_in_their_story(
         page.locator("tr.accepted a").first.click()
         page.wait_for_url("**/stories/*")
         expect(page.locator("article")).to_have_count(2)
-        assert "Volkhonsky" in page.locator("h2").first.inner_text()
+        assert "Volkhonsky" in page.locator("section:not(#escalation) h2").first.inner_text()
         page.close()
 
 
@@ -245,4 +245,19 @@ def test_the_escalation_timeline_leads_to_the_sentence_of_each_event(
     page.goto(built[1].as_uri())
     section.scroll_into_view_if_needed()
     section.screenshot(path=SHOTS / "9-escalation.png")
+    page.close()
+
+
+def test_a_served_story_shows_the_escalation_its_articles_report(
+    browser: Browser, site: str
+) -> None:
+    page = browser.new_page(viewport=LAPTOP)
+    page.goto(site + "/")
+    page.get_by_role("link", name="Volkhonsky recording").click()
+    section = page.locator("section#escalation")
+    expect(section.locator("svg.escalation").first).to_be_visible()
+    section.locator("details summary").first.click()
+    link = section.locator("td a").first
+    target = link.get_attribute("href")
+    assert target and page.locator(f"[id='{target[1:]}']").count() == 1  # on this page
     page.close()

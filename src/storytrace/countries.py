@@ -25,17 +25,31 @@ from countryinfo import CountryInfo
 IGO = "IGO"
 NGO = "NGO"
 
-# forms news text uses that countryinfo lacks (or spells otherwise)
+# forms news text uses that countryinfo lacks (or spells otherwise), and demonyms it gives
+# to a territory first ("American" is American Samoa's and the USA's)
 EXTRA_NAMES: dict[str, tuple[str, ...]] = {
-    "USA": ("U.S.", "U.S.A.", "America", "Americans", "Washington"),
-    "GBR": ("U.K.", "Britain", "Briton", "Britons", "England", "Northern Ireland", "Scotland"),
+    "USA": ("U.S.", "U.S.A.", "US", "USA", "America", "American", "Americans", "Washington"),
+    "IND": ("Indian", "Indians"),
+    "DOM": ("Dominican", "Dominicans"),
+    "ARE": ("UAE", "Emirati", "Emiratis"),
+    "GBR": (
+        "UK",
+        "U.K.",
+        "Britain",
+        "Briton",
+        "Britons",
+        "England",
+        "Northern Ireland",
+        "Scotland",
+    ),
     "SRB": ("Serb", "Serbs"),
     "HRV": ("Croat", "Croats"),
     "BIH": ("Bosnia", "Bosnian Serb", "Bosnian Serbs", "Bosniak", "Bosniaks"),
     "CHN": ("PRC", "Tibet"),
     "TWN": ("Taipei",),
     "DEU": ("West Germany", "West German", "East Germany", "East German"),
-    "COD": ("Zaire", "Zairean", "Congo-Kinshasa"),
+    # "Congolese": the larger Congo, as news mostly means it
+    "COD": ("Congolese", "DRC", "Zaire", "Zairean", "Congo-Kinshasa"),
     "KHM": ("Kampuchea", "Kampuchean"),
     "MMR": ("Burma",),
     "TLS": ("East Timor", "East Timorese"),
@@ -50,6 +64,15 @@ EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     "KOR": ("Seoul",),
     "PRK": ("Pyongyang",),
 }
+# names holding a country's that are something else
+NOT_COUNTRIES: tuple[str, ...] = (
+    "New Mexico",
+    "New Jersey",
+    "New Guinea",
+    "Rhode Island",
+    "Jersey",  # the island dependency is rarer in news than the state and the shirt
+    "Island",
+)
 # international organisations, by the names and abbreviations news text uses
 IGO_NAMES: tuple[str, ...] = (
     "UN",
@@ -131,8 +154,8 @@ def _table() -> tuple[re.Pattern[str], dict[str, str]]:
             continue
         add(info.get("name"), code)
         for spelling in info.get("altSpellings") or ():
-            # two-letter ISO codes ("IN", "IT", "NO") are ordinary words in English text
-            if len(spelling) > 2 or spelling in ("US", "UK"):
+            # ISO codes ("IN", "IT", "CAN", "ARE") are ordinary words in English text
+            if not (spelling.isupper() and len(spelling) <= 3):
                 add(spelling, code)
         capital = info.get("capital")
         for city in [capital] if isinstance(capital, str) else capital or ():
@@ -144,7 +167,7 @@ def _table() -> tuple[re.Pattern[str], dict[str, str]]:
             add(demonym + "s" if not demonym.endswith(("s", "sh", "ch", "ese")) else None, code)
     for code, extra in EXTRA_NAMES.items():
         for name in extra:
-            names[name] = code  # ours win: "Congolese" stays ambiguous, "Zaire" does not
+            names[name] = code  # ours win over the table's first-come entries
     for code, group in GROUPS:
         for name in group:
             names[name] = code
@@ -152,6 +175,8 @@ def _table() -> tuple[re.Pattern[str], dict[str, str]]:
         names[name] = IGO
     for name in NGO_NAMES:
         names[name] = NGO
+    for name in NOT_COUNTRIES:
+        names[name] = ""  # matched, so that "Mexico" in "New Mexico" is not, then dropped
     ordered = sorted(names, key=len, reverse=True)  # "South Korea" before "Korea"
     pattern = re.compile(
         r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in ordered) + r")(?![\w])(?:'s)?"
@@ -167,10 +192,11 @@ def find(text: str) -> list[CountryMatch]:
         name = match.group(0)
         if name.endswith("'s"):
             name = name[:-2]
-        found.append(CountryMatch(match.start(), match.start() + len(name), name, names[name]))
+        if names[name]:
+            found.append(CountryMatch(match.start(), match.start() + len(name), name, names[name]))
     return found
 
 
 def code_of(name: str) -> str | None:
     """The code of a whole name ("Lebanese" -> LBN), or None."""
-    return _table()[1].get(name.strip())
+    return _table()[1].get(name.strip()) or None

@@ -111,6 +111,8 @@ def escalation(
         )
         if "target" in event.inferred and target == source and target == event.target_country:
             target = None  # a guessed domestic target says nothing about a pair
+        if "source" in event.inferred and source == target and source == event.source_country:
+            source = None  # nor does a guessed domestic source ("Gunmen attacked Israel")
         if target is None and source is not None:
             # no stated target ("warned that any provocation...", "rejected the recording"):
             # in an article about the source and one other country, it is that country

@@ -470,8 +470,9 @@ SENDING = frozenset({"send", "dispatch", "deploy"})
 OBSERVERS = frozenset(
     {"inspectors", "observers", "monitors", "peacekeepers", "investigators", "inspector"}
 )
+# "insist" is not one: "insisted that Iraq withdraw" is a demand (VERBS)
 REPORTING = frozenset(
-    {"say", "tell", "announce", "declare", "state", "add", "quote", "report", "insist", "stress"}
+    {"say", "tell", "announce", "declare", "state", "add", "quote", "report", "stress"}
 )
 INTENT_ADJECTIVES = frozenset({"ready", "willing", "prepared", "eager", "determined"})
 MILITARY = frozenset(

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -128,19 +130,16 @@ Match = tuple[int, int, str]  # first token, end token, country code
 # Note: spaCy makes a new Token object on each access; tokens are compared by `.i`.
 def code_sentence(sentence: Any, polities: Sequence[Match] = ()) -> list[Coding]:
     """The events of one spaCy sentence, the governing one first. `polities` are countries
-    the gazetteer does not know, found by the caller (token spans with their name)."""
+    the gazetteer does not know, found by the caller (token spans with their name, sorted)."""
     found: list[Coding] = []
     queue: list[tuple[Any, Any]] = [(sentence.root, None)]
     seen: set[int] = set()
     matches = _country_matches(sentence)
+    here = polities[
+        bisect_left(polities, (sentence.start,)) : bisect_left(polities, (sentence.end,))
+    ]
     matches = sorted(
-        matches
-        + [
-            m
-            for m in polities
-            if sentence.start <= m[0] < sentence.end
-            and not any(k[0] < m[1] and m[0] < k[1] for k in matches)
-        ]
+        matches + [m for m in here if not any(k[0] < m[1] and m[0] < k[1] for k in matches)]
     )
     while queue:
         verb, inherited = queue.pop(0)
@@ -165,9 +164,6 @@ def code_sentence(sentence: Any, polities: Sequence[Match] = ()) -> list[Coding]
                 continue  # the content of this event, not an event of its own
             passes_subject = child.dep_ in ("xcomp", "conj", "acomp", "advcl")
             queue.append((child, subject if passes_subject else None))
-            # "ready to withdraw": the adjective's complement is the verb to visit
-            if child.pos_ == "ADJ":
-                queue.extend((c, subject) for c in child.children if c.dep_ == "xcomp")
     if not found:
         # nothing on the main clause's spine: a verb or event noun elsewhere in the sentence
         # ("issued a declaration *demanding*", "converging for a *rally*")
@@ -216,14 +212,20 @@ def _classify(verb: Any) -> tuple[str, str, Any, Any] | None:
     base = base_form(verb.text)
     particles = [c for c in verb.children if c.dep_ == "prt"]
     prepositions = [c for c in verb.children if c.dep_ == "prep"]
-    for extra in (*particles, *prepositions):
-        phrase = f"{base} {extra.lower_}"
+    phrases = [f"{base} {extra.lower_}" for extra in (*particles, *prepositions)]
+    # a transfer ("handed over a letter") is aid only when what is given is
+    if (base in TRANSFER or TRANSFER.intersection(phrases)) and not (
+        _object_words(verb) & AID_OBJECTS
+    ):
+        return None
+    for phrase in phrases:
         if phrase in VERBS:
             return (*VERBS[phrase], verb, None)
     noun = _event_noun(verb)
-    if base in LIGHT_VERBS and noun is not None:
+    light = base if base in LIGHT_VERBS else next((p for p in phrases if p in LIGHT_VERBS), None)
+    if light is not None and noun is not None:  # "held talks", "carried out an attack"
         word = noun.lower_
-        category, mode = LIGHT_OVERRIDES.get((base, word)) or NOUNS[word]
+        category, mode = LIGHT_OVERRIDES.get((light, word)) or NOUNS[word]
         return category, mode, noun, noun
     if base in REPORTING:
         demanded = _demanded(verb)
@@ -234,8 +236,6 @@ def _classify(verb: Any) -> tuple[str, str, Any, Any] | None:
         return "RETREAT", "access", verb, None  # receiving inspectors, observers, peacekeepers
     if base in SENDING and _object_words(verb) & OBSERVERS:
         return "INVESTIGATE", "", verb, None  # sending inspectors
-    if base in TRANSFER and not _object_words(verb) & AID_OBJECTS:
-        return None  # "sent a note", "provided details": not aid
     if base in VERBS:
         category, mode = VERBS[base]
         if category in ("ASSAULT", "FIGHT", "PROTEST"):
@@ -415,7 +415,10 @@ def _country_matches(sentence: Any) -> list[tuple[int, int, str]]:
     """(first token, end token, code) of every country named in the sentence, less those
     inside a longer person's name ("Chad" in "Chad Smith")."""
     doc = sentence.doc
-    people = [e for e in sentence.ents if e.label_ == "PERSON" and len(e) > 1]
+    people = _people(doc)  # once per doc: `sentence.ents` rescans the whole doc each time
+    people = people[
+        bisect_left(people, (sentence.start, 0)) : bisect_left(people, (sentence.end, 0))
+    ]
     found = []
     for match in countries.find(sentence.text):
         span = doc.char_span(
@@ -425,9 +428,22 @@ def _country_matches(sentence: Any) -> list[tuple[int, int, str]]:
         )
         if span is None:
             continue
-        if any(p.start <= span.start and span.end <= p.end and len(span) < len(p) for p in people):
+        if any(
+            start <= span.start and span.end <= end and len(span) < end - start
+            for start, end in people
+        ):
             continue
         found.append((span.start, span.end, match.code))
+    return found
+
+
+def _people(doc: Any) -> list[tuple[int, int]]:
+    """(start, end) of the doc's people named in two words or more, by start; cached."""
+    found: list[tuple[int, int]] | None = doc.user_data.get("storytrace.people")
+    if found is None:
+        found = doc.user_data["storytrace.people"] = sorted(
+            (e.start, e.end) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1
+        )
     return found
 
 
@@ -475,7 +491,8 @@ def _coding(
     inferred = []
     if source_bounds is not None and source_country is None:
         # the first country the sentence names outside the target: most often the actor's
-        # ("Gunmen kidnapped Italian engineers in Nigeria"), else the first it names
+        # ("Gunmen kidnapped Italian engineers in Nigeria"); else the target's own, as most
+        # events are domestic (a guess: the escalation stage drops it for a pair)
         beside = [
             code
             for start, _, code in matches
@@ -518,7 +535,7 @@ def _coding(
 
 
 def _future(verb: Any) -> bool:
-    """Announced, not done: a modal on the verb, or on the reporting verb's complement."""
+    """Announced, not done: a modal on the verb ("will visit", "may halt")."""
     return any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children)
 
 
@@ -561,9 +578,13 @@ def _polities(doc: Any, mentions: Sequence[Mention]) -> list[Match]:
         for t in doc
         if t.text[:1].isupper() and t.is_alpha and countries.code_of(t.text) is None
     }
+    # a demonym shares at least its first three letters with its place (demonym_of)
+    by_start: dict[str, list[str]] = defaultdict(list)
+    for name in names - adjectives:
+        by_start[name[:3].lower()].append(name)
     place_of: dict[str, str] = {}
     for adjective in adjectives:
-        for name in names - adjectives:
+        for name in by_start.get(adjective[:3].lower(), ()):
             if demonym_of(adjective, name):
                 place = canonical_place(name)
                 place_of[name] = place_of[adjective] = place

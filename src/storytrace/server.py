@@ -369,6 +369,13 @@ def story_slice(document: dict[str, Any], story_id: str) -> dict[str, Any] | Non
         if section == "stories" or not isinstance(value, list):
             continue
         cut[section] = [row for row in value if _belongs(row, story_id, ids)]
+    # the escalation of each pair, as far as this story's articles report it
+    cut["escalation"] = []
+    for pair in document.get("escalation", []):
+        rows = [row for row in pair["events"] if row["article_id"] in ids]
+        if rows:
+            mean = round(sum(row["intensity"] for row in rows) / len(rows), 2)
+            cut["escalation"].append({**pair, "events": rows, "mean_intensity": mean})
     return cut
 
 
