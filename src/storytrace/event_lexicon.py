@@ -30,7 +30,6 @@ INTENSITY: dict[str, float] = {
     "ASSAULT": -9.0,  # 18
     "FIGHT": -10.0,  # 19
 }
-CATEGORIES = tuple(INTENSITY)
 # announced as future, these are an intent to cooperate (AGREE) or a threat (THREATEN)
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "AGREE"})
 HOSTILE = frozenset({"PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT", "FIGHT"})
