@@ -24,7 +24,7 @@ from rich.table import Table
 from storytrace import __version__, evaluation
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.export import CSV_TABLES, FORMATS, render
-from storytrace.fetch import Fetcher, FetchPolicy
+from storytrace.fetch import Fetcher
 from storytrace.names import compare_names
 from storytrace.runner import RunReport, run
 from storytrace.settings import SETTINGS, Settings
@@ -162,7 +162,11 @@ def _run(
         transient=True,
         disable=quiet or as_json,
     )
-    with Store(db) as store, progress, contextlib.closing(_fetcher(settings)) as fetcher:
+    with (
+        Store(db) as store,
+        progress,
+        contextlib.closing(Fetcher.from_settings(settings)) as fetcher,
+    ):
         task = progress.add_task("Reading inputs", total=None)
         outcome = run(
             list(sources),
@@ -177,17 +181,6 @@ def _run(
         elif not quiet:
             _print_summary(outcome, store)
     return outcome
-
-
-def _fetcher(settings: Settings) -> Fetcher:
-    policy = FetchPolicy(
-        timeout_seconds=settings.fetch_timeout_seconds,
-        max_bytes=settings.max_input_bytes,
-        politeness_seconds=settings.fetch_politeness_seconds,
-        respect_robots=settings.respect_robots,
-    )
-    cache = Path(settings.fetch_cache_dir) if settings.fetch_cache_dir else None
-    return Fetcher(policy=policy, cache_dir=cache)
 
 
 def _summary(outcome: RunReport, store: Store) -> dict[str, Any]:

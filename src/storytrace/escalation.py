@@ -22,6 +22,7 @@ non-negated events between them in date order with their intensity.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -202,21 +203,9 @@ def _count_once(
             link.date,
         )
         original = first.setdefault(key, link.event_id)
-        result.append(link if original == link.event_id else _copy(link, original))
+        copy = original != link.event_id
+        result.append(dataclasses.replace(link, copy_of=original) if copy else link)
     return tuple(result)
-
-
-def _copy(link: EventLink, original: str) -> EventLink:
-    return EventLink(
-        link.event_id,
-        link.story_id,
-        link.date,
-        link.source_entity_id,
-        link.target_entity_id,
-        link.source_country,
-        link.target_country,
-        original,
-    )
 
 
 def pair_timelines(events: Sequence[Event], links: Sequence[EventLink]) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ import httpx
 
 from storytrace import __version__
 from storytrace.errors import InputRejected
+from storytrace.settings import Settings
 
 USER_AGENT = f"storytrace/{__version__} (+https://github.com/storytrace/storytrace; research)"
 _FEED_TYPES = frozenset(
@@ -102,6 +103,19 @@ class Fetcher:
         self._last_request: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, public_only: bool = False) -> Fetcher:
+        """The fetcher a run's settings describe (timeouts, caps, politeness, cache)."""
+        policy = FetchPolicy(
+            timeout_seconds=settings.fetch_timeout_seconds,
+            max_bytes=settings.max_input_bytes,
+            politeness_seconds=settings.fetch_politeness_seconds,
+            respect_robots=settings.respect_robots,
+            public_only=public_only,
+        )
+        cache = Path(settings.fetch_cache_dir) if settings.fetch_cache_dir else None
+        return cls(policy=policy, cache_dir=cache)
 
     def close(self) -> None:
         self._client.close()

@@ -43,7 +43,7 @@ from storytrace import __version__
 from storytrace.dossier import render_html
 from storytrace.errors import UsageError
 from storytrace.export import contract_document
-from storytrace.fetch import Fetcher, FetchPolicy
+from storytrace.fetch import Fetcher
 from storytrace.runner import RunReport, run
 from storytrace.settings import Settings
 from storytrace.sources import input_kind
@@ -182,15 +182,8 @@ def create_app(
         sources += [_save_upload(upload, uploads, settings.max_input_bytes) for upload in sent]
         if not sources:
             raise HTTPException(status_code=400, detail="nothing to add: give a path, URL or file")
-        policy = FetchPolicy(
-            timeout_seconds=settings.fetch_timeout_seconds,
-            max_bytes=settings.max_input_bytes,
-            politeness_seconds=settings.fetch_politeness_seconds,
-            respect_robots=settings.respect_robots,
-            public_only=not allow_private_urls,
-        )
-        cache = Path(settings.fetch_cache_dir) if settings.fetch_cache_dir else None
-        with store() as opened, contextlib.closing(Fetcher(policy=policy, cache_dir=cache)) as f:
+        fetcher = Fetcher.from_settings(settings, public_only=not allow_private_urls)
+        with store() as opened, contextlib.closing(fetcher) as f:
             try:
                 return run(sources, opened, settings, fetcher=f)
             except UsageError as error:
