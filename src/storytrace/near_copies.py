@@ -1,25 +1,37 @@
 """near_copies: syndicated and near-verbatim copies, found by MinHash LSH.
 
 Each article's text becomes a set of word 5-shingles, summarised by a 128-permutation
-MinHash (datasketch); an LSH index tuned for Jaccard 0.8 proposes candidate pairs, so no
-pair of articles is compared unless they share a band. A candidate pair whose estimated
-Jaccard similarity reaches `COPY_THRESHOLD` is a copy. Within a group of copies each
-article is marked `duplicate_of` the earliest one (by publication date, then input order).
+MinHash (datasketch); an LSH index tuned for Jaccard 0.8 (`BANDS` bands of `ROWS` hash
+values) proposes candidate pairs, so no pair of articles is compared unless they share a
+band. A candidate pair whose estimated Jaccard similarity reaches `COPY_THRESHOLD` is a
+copy. Within a group of copies each article is marked `duplicate_of` the earliest one (by
+publication date, then input order), with its highest similarity to another member.
+
+The steps are apart so that the Dask engine can run them on a cluster — signatures per
+article, candidate pairs by a shuffle on `band_keys`, then the same `copy_links` — and
+find exactly the copies `near_copies` finds on one machine.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storytrace.records import Article, NearCopy
 
 COPY_THRESHOLD = 0.8
-_PERMUTATIONS = 128
+PERMUTATIONS = 128
 _SHINGLE = 5
 _WORD = re.compile(r"\w+", re.UNICODE)
+# datasketch's choice for the threshold (least false positives and negatives): 9 x 13
+_PARAMETERS = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=PERMUTATIONS)
+BANDS, ROWS = _PARAMETERS.b, _PARAMETERS.r
+
+_SIGNATURE_TYPE = MinHash(num_perm=PERMUTATIONS).hashvalues.dtype  # uint32 or uint64
+Pair = tuple[str, str, float]  # two article ids and their estimated Jaccard similarity
 
 
 def shingles(text: str) -> set[bytes]:
@@ -29,26 +41,65 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + _SHINGLE]).encode() for i in range(len(words) - _SHINGLE + 1)}
 
 
+def minhash(text: str) -> MinHash:
+    summary = MinHash(num_perm=PERMUTATIONS)
+    summary.update_batch(list(shingles(text)))
+    return summary
+
+
+def signature(text: str) -> np.ndarray:
+    """The text's MinHash values (uint64, `PERMUTATIONS` of them)."""
+    values: np.ndarray = minhash(text).hashvalues
+    return values
+
+
+def signature_from_bytes(raw: bytes) -> np.ndarray:
+    """A signature back from `signature(...).tobytes()`."""
+    return np.frombuffer(raw, _SIGNATURE_TYPE)
+
+
+def band_keys(values: np.ndarray) -> list[bytes]:
+    """One key per LSH band: two signatures are candidates when any of their keys agree."""
+    return [
+        band.to_bytes(1, "big") + values[band * ROWS : (band + 1) * ROWS].tobytes()
+        for band in range(BANDS)
+    ]
+
+
+def similarity(left: np.ndarray, right: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures (datasketch's `MinHash.jaccard`)."""
+    return float(np.count_nonzero(left == right)) / len(left)
+
+
 def near_copies(articles: Sequence[Article]) -> tuple[NearCopy, ...]:
-    hashes: dict[str, MinHash] = {}
-    index = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=_PERMUTATIONS)
-    order = {a.id: (a.published or "9999", position) for position, a in enumerate(articles)}
-    parent = {a.id: a.id for a in articles}
+    index = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=PERMUTATIONS)
+    signatures: dict[str, np.ndarray] = {}
+    pairs: list[Pair] = []
     # Articles with the same signature are copies of one another: only one of them enters
     # the index, so 10,000 copies of one text cost 10,000 signatures, not 10^8 comparisons.
     first_with: dict[bytes, str] = {}
-    best: dict[str, float] = {}
     for article in articles:
-        signature = MinHash(num_perm=_PERMUTATIONS)
-        signature.update_batch(list(shingles(article.text)))
-        digest = signature.hashvalues.tobytes()
+        summary = minhash(article.text)
+        values = summary.hashvalues
+        digest = values.tobytes()
         if digest in first_with:
-            parent[article.id] = first_with[digest]
-            best[article.id] = 1.0
+            pairs.append((article.id, first_with[digest], 1.0))
             continue
         first_with[digest] = article.id
-        hashes[article.id] = signature
-        index.insert(article.id, signature)
+        signatures[article.id] = values
+        for other in index.query(summary):
+            score = similarity(values, signatures[other])
+            if score >= COPY_THRESHOLD:
+                pairs.append((article.id, other, score))
+        index.insert(article.id, summary)
+    return copy_links(articles, pairs)
+
+
+def copy_links(articles: Sequence[Article], pairs: Iterable[Pair]) -> tuple[NearCopy, ...]:
+    """Groups of copies from the copy `pairs`; each member but the earliest is a NearCopy."""
+    order = {a.id: (a.published or "9999", position) for position, a in enumerate(articles)}
+    parent = {a.id: a.id for a in articles}
+    best: dict[str, float] = {}
 
     def find(item: str) -> str:
         while parent[item] != item:
@@ -56,25 +107,17 @@ def near_copies(articles: Sequence[Article]) -> tuple[NearCopy, ...]:
             item = parent[item]
         return item
 
-    for article_id, signature in hashes.items():
-        for other in index.query(signature):
-            if other == article_id:
-                continue
-            similarity = signature.jaccard(hashes[other])
-            if similarity >= COPY_THRESHOLD:
-                best[article_id] = max(best.get(article_id, 0.0), similarity)
-                first, second = sorted((find(article_id), find(other)), key=order.__getitem__)
-                parent[second] = first
+    for left, right, score in pairs:
+        for member in (left, right):
+            best[member] = max(best.get(member, 0.0), score)
+        first, second = sorted((find(left), find(right)), key=order.__getitem__)
+        parent[second] = first
     # the earliest article of each group is the one the others copy
     earliest: dict[str, str] = {}
     for article_id in sorted(parent, key=order.__getitem__):
         earliest.setdefault(find(article_id), article_id)
-    copied = {article_id: earliest[find(article_id)] for article_id in parent}
-    for article_id, original in copied.items():
-        if article_id != original:
-            best.setdefault(article_id, best.get(original, 1.0))
     return tuple(
-        NearCopy(article_id, copied[article_id], round(best[article_id], 4))
+        NearCopy(article_id, earliest[find(article_id)], round(best[article_id], 4))
         for article_id in sorted(best, key=order.__getitem__)
-        if copied[article_id] != article_id
+        if earliest[find(article_id)] != article_id
     )

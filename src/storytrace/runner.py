@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from storytrace.errors import InputRejected
 from storytrace.fetch import Fetcher
@@ -56,6 +56,50 @@ class RunReport:
         return 1 if self.count("rejected") or self.unchanged_rejected else 0
 
 
+class Engine(Protocol):
+    """Where the work runs. `LocalEngine` uses this machine's processes; the Dask engine
+    (`storytrace.dask_engine`) runs the same stage functions on a Dask cluster."""
+
+    def ingest(
+        self,
+        files: Sequence[InputFile],
+        store: Store,
+        settings: Settings,
+        extract: Stage,
+        report: RunReport,
+        progress: Progress | None,
+        fetcher: Fetcher | None,
+    ) -> None: ...
+
+    def analyse(self, stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
+        """Run a per-article stage over every stored article it has not run on."""
+
+    def linker(self, stage: Stage) -> Callable[..., Any]:
+        """The function that runs collection `stage` (its own, or a distributed equal)."""
+
+
+class LocalEngine:
+    """This machine: per-article stages on a process pool (`Settings.workers`)."""
+
+    def ingest(
+        self,
+        files: Sequence[InputFile],
+        store: Store,
+        settings: Settings,
+        extract: Stage,
+        report: RunReport,
+        progress: Progress | None,
+        fetcher: Fetcher | None,
+    ) -> None:
+        _ingest(files, store, settings, extract, report, progress, fetcher)
+
+    def analyse(self, stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
+        _analyse(stage, store, settings, report)
+
+    def linker(self, stage: Stage) -> Callable[..., Any]:
+        return stage.function
+
+
 def run(
     sources: Sequence[str],
     store: Store,
@@ -65,25 +109,35 @@ def run(
     progress: Progress | None = None,
     stages: Sequence[Stage] = STAGES,
     fetcher: Fetcher | None = None,
+    engine: Engine | None = None,
 ) -> RunReport:
     """Ingest `sources` into `store` and run the planned stages; see the module docstring.
 
     URLs are fetched with `fetcher`; without one they are rejected ("fetching is off").
+    With no sources, the stages run over what the store already holds (`analyze`).
     """
     planned = plan(until, stages)  # fails before any input is touched
     files = expand_sources(sources)
     report = RunReport(stages=[stage.label for stage in planned])
+    engine = engine or LocalEngine()
     extract, *analyses = planned
-    _ingest(files, store, settings, extract, report, progress, fetcher)
+    if files:
+        engine.ingest(files, store, settings, extract, report, progress, fetcher)
     for stage in analyses:
         if stage.scope == "article":
-            _analyse(stage, store, settings, report)
+            engine.analyse(stage, store, settings, report)
         else:
-            _link(stage, store, settings, report)
+            _link(stage, engine.linker(stage), store, settings, report)
     return report
 
 
-def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
+def _link(
+    stage: Stage,
+    function: Callable[..., Any],
+    store: Store,
+    settings: Settings,
+    report: RunReport,
+) -> None:
     """Run a collection stage over everything stored; its output replaces the last one.
 
     A failure is recorded as a diagnostic and the stored result of the last good pass
@@ -91,15 +145,13 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
     """
     try:
         if stage.name == "entities":
-            store.save_entities(stage.function(store.mentions(), settings))
+            store.save_entities(function(store.mentions(), settings))
         elif stage.name == "stories":
             # incremental: the stored stories stay, new articles join them or open new ones
-            store.save_stories(
-                stage.function(store.articles(), store.embeddings(), store.stories())
-            )
+            store.save_stories(function(store.articles(), store.embeddings(), store.stories()))
         elif stage.name == "provenance":
             store.save_provenance(
-                stage.function(
+                function(
                     store.articles(),
                     store.stories(),
                     store.near_copies(),
@@ -109,7 +161,7 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
             )
         elif stage.name == "quote_families":
             store.save_quote_families(
-                stage.function(
+                function(
                     store.articles(),
                     store.stories(),
                     store.attributions(),
@@ -119,7 +171,7 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
             )
         elif stage.name == "discrepancies":
             store.save_discrepancies(
-                stage.function(
+                function(
                     store.articles(),
                     store.stories(),
                     store.date_mentions(),
@@ -131,7 +183,7 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
             )
         elif stage.name == "claims":
             store.save_claims(
-                stage.function(
+                function(
                     store.articles(),
                     store.stories(),
                     store.attributions(),
@@ -142,7 +194,7 @@ def _link(stage: Stage, store: Store, settings: Settings, report: RunReport) -> 
             )
         elif stage.name == "escalation":
             store.save_event_links(
-                stage.function(
+                function(
                     store.articles(),
                     store.stories(),
                     store.events(),
@@ -244,34 +296,50 @@ def _ingest(
                 progress(done, len(files))
 
     for document, outcome in map_per_article(extract.function, documents(), settings):
-        if isinstance(outcome, Failure):
-            if not outcome.rejected:
-                diagnostic = Diagnostic(extract.label, document.source, outcome.reason)
-                report.diagnostics.append(diagnostic)
-                pending_diagnostics.append(diagnostic)
-            record(
-                LedgerEntry(document.source, "rejected", outcome.reason, None, document.fingerprint)
-            )
-            continue
-        article: Article = outcome
-        existing = ids_by_hash.get(article.content_hash)
-        if existing is not None:
-            record(
-                LedgerEntry(
-                    document.source,
-                    "duplicate",
-                    "same text as an earlier input",
-                    existing,
-                    document.fingerprint,
-                )
-            )
-            continue
-        ids_by_hash[article.content_hash] = article.id
-        record(
-            LedgerEntry(document.source, "accepted", None, article.id, document.fingerprint),
-            article,
+        extracted = outcome if isinstance(outcome, Failure) else Extracted.of(outcome)
+        entry, diagnostic = admit(
+            document.source, document.fingerprint, extracted, ids_by_hash, extract.label
         )
+        if diagnostic is not None:
+            report.diagnostics.append(diagnostic)
+            pending_diagnostics.append(diagnostic)
+        record(entry, outcome if entry.status == "accepted" else None)
     flush()
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What the ledger needs of an extracted article (the Dask engine's workers send it
+    back instead of the article, whose text goes to Parquet)."""
+
+    id: str
+    content_hash: str
+
+    @classmethod
+    def of(cls, article: Article) -> Extracted:
+        return cls(article.id, article.content_hash)
+
+
+def admit(
+    source: str,
+    fingerprint: str | None,
+    outcome: Extracted | Failure,
+    ids_by_hash: dict[str, str],
+    label: str,
+) -> tuple[LedgerEntry, Diagnostic | None]:
+    """The ledger entry of one extracted document: accepted, duplicate of an article with
+    the same text (`ids_by_hash`, updated here), or rejected — with a diagnostic when the
+    extractor failed rather than found no article."""
+    if isinstance(outcome, Failure):
+        diagnostic = None if outcome.rejected else Diagnostic(label, source, outcome.reason)
+        entry = LedgerEntry(source, "rejected", outcome.reason, None, fingerprint)
+        return entry, diagnostic
+    existing = ids_by_hash.get(outcome.content_hash)
+    if existing is not None:
+        reason = "same text as an earlier input"
+        return LedgerEntry(source, "duplicate", reason, existing, fingerprint), None
+    ids_by_hash[outcome.content_hash] = outcome.id
+    return LedgerEntry(source, "accepted", None, outcome.id, fingerprint), None
 
 
 def _read_all(
@@ -301,11 +369,11 @@ def map_per_article(
     Items are consumed lazily in chunks so that reading, work and writing overlap and
     memory stays bounded by a few chunks whatever the number of inputs.
     """
-    guarded = partial(_guarded, function, settings)
+    guard = partial(guarded, function, settings)
     workers = settings.effective_workers()
     if workers == 1:
         for item in items:
-            yield item, guarded(item)
+            yield item, guard(item)
         return
     chunk_size = max(4, settings.batch_size)
     # Workers come from a fork server, a clean process: forking a parent that already runs
@@ -314,11 +382,11 @@ def map_per_article(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for chunk in _chunks(items, chunk_size * workers):
             yield from zip(
-                chunk, pool.map(guarded, chunk, chunksize=chunk_size // 4 or 1), strict=True
+                chunk, pool.map(guard, chunk, chunksize=chunk_size // 4 or 1), strict=True
             )
 
 
-def _guarded(function: Callable[[Item, Settings], Any], settings: Settings, item: Item) -> Any:
+def guarded(function: Callable[[Item, Settings], Any], settings: Settings, item: Item) -> Any:
     try:
         return function(item, settings)
     except InputRejected as rejection:

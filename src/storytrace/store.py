@@ -290,32 +290,29 @@ class Store:
 
     def save_ingested(
         self,
-        articles: Sequence[Article],
+        articles: Sequence[Article] | pa.Table,
         ledger: Sequence[LedgerEntry],
         diagnostics: Sequence[Diagnostic] = (),
     ) -> None:
-        """Articles and their ledger entries, all or nothing."""
+        """Articles (records, or a table of `article_table`'s shape) and their ledger
+        entries, all or nothing."""
+        table = articles if isinstance(articles, pa.Table) else article_table(articles)
         with self._transaction():
-            if articles:
-                table = pa.table(
-                    {
-                        column: [_column_value(a, column) for a in articles]
-                        for column in _ARTICLE_COLUMNS
-                    },
-                    schema=_ARTICLE_SCHEMA,
-                )
+            if table.num_rows:
                 self._insert("articles", table)
             if ledger:
-                table = pa.table(
-                    {
-                        "source": [e.source for e in ledger],
-                        "status": [e.status for e in ledger],
-                        "reason": pa.array([e.reason for e in ledger], pa.string()),
-                        "article_id": pa.array([e.article_id for e in ledger], pa.string()),
-                        "fingerprint": pa.array([e.fingerprint for e in ledger], pa.string()),
-                    }
+                self._insert(
+                    "ledger",
+                    pa.table(
+                        {
+                            "source": [e.source for e in ledger],
+                            "status": [e.status for e in ledger],
+                            "reason": pa.array([e.reason for e in ledger], pa.string()),
+                            "article_id": pa.array([e.article_id for e in ledger], pa.string()),
+                            "fingerprint": pa.array([e.fingerprint for e in ledger], pa.string()),
+                        }
+                    ),
                 )
-                self._insert("ledger", table)
             self._insert_diagnostics(diagnostics)
 
     def _insert_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
@@ -349,21 +346,26 @@ class Store:
         Earlier rows of these articles for the same products are replaced (a new stage
         version re-runs over old articles) and each article is marked as done by `stage`.
         """
-        ids = list(results)
+        self.save_stage_tables(stage, list(results), product_tables(products, results), diagnostics)
+
+    def save_stage_tables(
+        self,
+        stage: str,
+        ids: Sequence[str],
+        tables: dict[str, pa.Table],
+        diagnostics: Sequence[Diagnostic] = (),
+    ) -> None:
+        """`save_stage_results` for records already made rows (`product_tables`): the
+        Dask engine's workers write them to Parquet and the tables are read back here."""
+        ids = list(ids)
         with self._transaction():
-            for product in products:
-                table, kind, to_row = PRODUCT_TABLES[product]
+            for product, rows in tables.items():
+                table = PRODUCT_TABLES[product][0]
                 self._db.execute(
                     f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids]
                 )
-                rows = [
-                    to_row(record)
-                    for records in results.values()
-                    for record in records
-                    if isinstance(record, kind)
-                ]
-                if rows:
-                    self._insert(table, pa.Table.from_pylist(rows))
+                if rows.num_rows:
+                    self._insert(table, rows)
             name = stage.split("/", 1)[0]
             self._db.execute(
                 "DELETE FROM stage_runs WHERE split_part(stage, '/', 1) = ? "
@@ -675,6 +677,13 @@ class Store:
         rows = self._db.execute("SELECT content_hash, id FROM articles").fetchall()
         return dict(rows)
 
+    def article_rows(self, ids: Iterable[str]) -> pa.Table:
+        """The articles `ids` as `article_table`'s Arrow table, in id order."""
+        columns = ", ".join(_ARTICLE_COLUMNS)
+        query = f"SELECT {columns} FROM articles WHERE id IN (SELECT unnest($1)) ORDER BY id"
+        table: pa.Table = self._db.sql(query, params=[list(ids)]).to_arrow_table()
+        return table.cast(_ARTICLE_SCHEMA)
+
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         query = f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles"
         parameters: list[Any] = []
@@ -745,12 +754,42 @@ class _Transaction:
             self._db.rollback()
 
 
+def article_table(articles: Sequence[Article]) -> pa.Table:
+    """Articles as the store's Arrow table (the shape the Dask engine's Parquet shards hold)."""
+    return pa.table(
+        {column: [_column_value(a, column) for a in articles] for column in _ARTICLE_COLUMNS},
+        schema=_ARTICLE_SCHEMA,
+    )
+
+
+def articles_from_table(table: pa.Table) -> list[Article]:
+    columns = [table.column(name).to_pylist() for name in _ARTICLE_COLUMNS]
+    return [_article_from_row(row) for row in zip(*columns, strict=True)]
+
+
+def product_tables(
+    products: Iterable[str], results: dict[str, Sequence[Any]]
+) -> dict[str, pa.Table]:
+    """A per-article stage's records, by product, as rows of the product's table."""
+    tables = {}
+    for product in products:
+        _, kind, to_row = PRODUCT_TABLES[product]
+        rows = [
+            to_row(record)
+            for records in results.values()
+            for record in records
+            if isinstance(record, kind)
+        ]
+        tables[product] = pa.Table.from_pylist(rows)
+    return tables
+
+
 def _column_value(article: Article, column: str) -> Any:
     value = getattr(article, column)
     return list(value) if column == "removed" else value
 
 
-def _article_from_row(row: tuple[Any, ...]) -> Article:
+def _article_from_row(row: tuple[Any, ...] | list[Any]) -> Article:
     fields = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
     fields["removed"] = tuple(fields["removed"] or ())
     return Article(**fields)

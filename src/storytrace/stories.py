@@ -76,18 +76,33 @@ def stories(
     """
     if not articles:
         return StoryIndex((), ())
-    copies = near_copies(articles)
+    texts, matrix, dates, seed = cluster_inputs(articles, vectors, previous)
+    return stories_from_labels(articles, cluster(texts, matrix, dates, seed), near_copies(articles))
+
+
+def cluster_inputs(
+    articles: Sequence[Article], vectors: dict[str, Embedding], previous: Sequence[Story] = ()
+) -> tuple[list[str], np.ndarray, list[str | None], list[int] | None]:
+    """`cluster`'s arguments for `articles`: texts, vectors, dates and the seed labels that
+    keep `previous` stories together (None when there are none)."""
     story_of = {aid: number for number, story in enumerate(previous) for aid in story.article_ids}
     seed = [story_of.get(a.id, -1) for a in articles] if story_of else None
-    labels = cluster(
+    matrix = np.array(
+        [vectors[a.id].vector if a.id in vectors else _zeros(vectors) for a in articles],
+        dtype=np.float32,
+    )
+    return (
         [story_text(a.title, a.text) for a in articles],
-        np.array(
-            [vectors[a.id].vector if a.id in vectors else _zeros(vectors) for a in articles],
-            dtype=np.float32,
-        ),
+        matrix,
         [a.published for a in articles],
         seed,
     )
+
+
+def stories_from_labels(
+    articles: Sequence[Article], labels: Sequence[int], copies: tuple[NearCopy, ...]
+) -> StoryIndex:
+    """Stories from a cluster label per article, largest first."""
     groups: dict[int, list[int]] = {}
     for position, label in enumerate(labels):
         groups.setdefault(label, []).append(position)

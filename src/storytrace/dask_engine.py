@@ -1,0 +1,521 @@
+"""The Dask engine (`--engine dask`): the pipeline's own stage functions on a Dask cluster.
+
+What runs where:
+
+- **Reading and extraction.** Input files are read and extracted on the workers, a
+  partition of consecutive files per task. URLs and feeds (a feed may link pages to fetch)
+  are read here, where the run's fetcher keeps its politeness, cache and robots rules,
+  and their documents go to the workers for extraction. Each task writes its articles to a
+  Parquet file and sends back only the ledger facts; partitions are loaded into the store
+  in input order, one transaction each, so duplicates, the ledger and resuming after an
+  interruption behave exactly as with the local engine.
+- **Per-article stages.** The articles a stage has not run on are written to Parquet
+  shards; a task reads one shard, runs the stage function on each article and writes the
+  records to Parquet (models load once per worker process and stay loaded); the shards are
+  loaded into the store, one transaction each.
+- **Near copies.** Signatures per shard on the workers, then a shuffle of (band key,
+  signature) rows on the band key (`dask.bag.groupby`, a task shuffle); the pairs are
+  verified where they meet and `near_copies.copy_links` groups them here: the same copies
+  as on one machine.
+- **Stories.** The dated articles are cut into time windows of `window_days`, each widened
+  by `margin_days` on both sides so that a story crossing a boundary is seen whole by one
+  window; undated articles go to every window. Each window is clustered by
+  `stories.cluster` on a worker, and clusters of different windows that share an article
+  become one story (an undated article links only the window where its cluster is
+  largest). A collection within one window is clustered as the local engine does.
+- The other collection stages run here on the stored records; they cost a fraction of the
+  per-article stages (docs/performance.md).
+
+The staging folder holds the Parquet files while they are in flight; the workers and this
+process must reach it under the same path (a shared file system on a cluster). By default
+it is a temporary folder beside the store, removed when the engine closes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dask.bag
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from distributed import Client, Future, LocalCluster
+
+from storytrace.dates import day_number
+from storytrace.fetch import Fetcher
+from storytrace.near_copies import (
+    COPY_THRESHOLD,
+    band_keys,
+    copy_links,
+    signature,
+    signature_from_bytes,
+    similarity,
+)
+from storytrace.readers import read_input
+from storytrace.records import Article, Diagnostic, Document, Embedding, LedgerEntry, Story
+from storytrace.runner import Extracted, Failure, Progress, RunReport, admit, guarded
+from storytrace.settings import Settings
+from storytrace.sources import InputFile, input_kind
+from storytrace.stages import Stage
+from storytrace.store import Store, article_table, articles_from_table, product_tables
+from storytrace.stories import StoryIndex, cluster, cluster_inputs, stories_from_labels
+
+WINDOW_DAYS = 365
+# Wide enough for a story reposted months later (recirculation) to meet its first reports.
+MARGIN_DAYS = 183
+FILES_PER_TASK = 16
+ARTICLES_PER_TASK = 128
+
+
+class DaskEngine:
+    """Runs stages on the cluster at `scheduler` (an address), or on a `LocalCluster` of
+    `workers` processes started here when there is none. Close it (or use `with`)."""
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        *,
+        workers: int = 2,
+        staging: str | Path | None = None,
+        window_days: int = WINDOW_DAYS,
+        margin_days: int = MARGIN_DAYS,
+    ) -> None:
+        self._cluster: LocalCluster | None = None
+        if scheduler:
+            self.client = Client(scheduler)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=max(1, workers),
+                threads_per_worker=1,  # the stages are CPU-bound Python: one per process
+                processes=True,
+                dashboard_address=None,
+            )
+            self.client = Client(self._cluster)
+        self._staging_root = None if staging is None else Path(staging)
+        self._staging: Path | None = None
+        self.window_days = window_days
+        self.margin_days = margin_days
+
+    def __enter__(self) -> DaskEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+    @property
+    def workers(self) -> int:
+        return max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
+
+    def _folder(self, store: Store) -> Path:
+        if self._staging is None:
+            root = self._staging_root or Path(store.path).absolute().parent
+            root.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(tempfile.mkdtemp(prefix="storytrace-dask-", dir=root))
+        return self._staging
+
+    def _ahead(self, futures: Iterator[Future[Any]]) -> Iterator[Future[Any]]:
+        """`futures` in submission order, with a few tasks per worker submitted ahead of the
+        one handed out: work overlaps the loading of results here, and millions of inputs
+        never make millions of pending tasks."""
+        window: deque[Future[Any]] = deque()
+        for future in futures:
+            window.append(future)
+            if len(window) > 2 * self.workers:
+                yield window.popleft()
+        yield from window
+
+    # -- reading and extraction -----------------------------------------------------------
+
+    def ingest(
+        self,
+        files: Sequence[InputFile],
+        store: Store,
+        settings: Settings,
+        extract: Stage,
+        report: RunReport,
+        progress: Progress | None,
+        fetcher: Fetcher | None,
+    ) -> None:
+        known = store.known_inputs()
+        ids_by_hash = store.article_ids_by_hash()
+        (shared_known,) = self.client.scatter([known], broadcast=True, hash=False)
+        folder = self._folder(store)
+        partitions = list(_partitions(files, FILES_PER_TASK))
+
+        def submissions() -> Iterator[Future[Any]]:
+            for number, partition in enumerate(partitions):
+                items = [_read_here(item, settings, fetcher) for item in partition]
+                yield self.client.submit(
+                    _extract_partition,
+                    items,
+                    settings,
+                    shared_known,
+                    extract.function,
+                    str(folder / f"extract-{number}.parquet"),
+                    pure=False,
+                )
+
+        done = 0
+        for partition, future in zip(partitions, self._ahead(submissions()), strict=True):
+            ledger: list[LedgerEntry] = []
+            diagnostics: list[Diagnostic] = []
+            try:
+                extracted: ExtractedPartition = future.result()
+            except Exception as error:  # a lost worker: its inputs are rejected, not lost
+                reason = f"the Dask task reading this input failed: {type(error).__name__}: {error}"
+                ledger = [LedgerEntry(item.source, "rejected", reason) for item in partition]
+                extracted = ExtractedPartition([], None)
+            for source, fingerprint, outcome in extracted.outcomes:
+                if isinstance(outcome, str):  # the ledger already holds this input
+                    report.unchanged += 1
+                    report.unchanged_rejected += outcome == "rejected"
+                    continue
+                if isinstance(outcome, LedgerEntry):
+                    ledger.append(outcome)
+                    continue
+                entry, diagnostic = admit(source, fingerprint, outcome, ids_by_hash, extract.label)
+                ledger.append(entry)
+                if diagnostic is not None:
+                    diagnostics.append(diagnostic)
+            accepted = [e.article_id for e in ledger if e.status == "accepted"]
+            table = article_table([])
+            if extracted.path is not None:
+                table = pq.read_table(extracted.path).cast(table.schema)
+                table = table.filter(pc.is_in(table["id"], pa.array(accepted)))
+                Path(extracted.path).unlink()
+            store.save_ingested(table, ledger, diagnostics)
+            report.ledger.extend(ledger)
+            report.diagnostics.extend(diagnostics)
+            done += len(partition)
+            if progress:
+                progress(done, len(files))
+
+    # -- per-article stages -----------------------------------------------------------------
+
+    def analyse(self, stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
+        pending = store.articles_pending(stage.label)
+        folder = self._folder(store)
+
+        def submissions() -> Iterator[Future[Any]]:
+            for number, first in enumerate(range(0, len(pending), ARTICLES_PER_TASK)):
+                shard = folder / f"{stage.name}-{number}"
+                pq.write_table(
+                    store.article_rows(pending[first : first + ARTICLES_PER_TASK]),
+                    f"{shard}-articles.parquet",
+                )
+                yield self.client.submit(
+                    _analyse_partition,
+                    stage.function,
+                    stage.label,
+                    sorted(stage.produces),
+                    str(shard),
+                    settings,
+                    pure=False,
+                )
+
+        for future in self._ahead(submissions()):
+            try:
+                analysed: AnalysedPartition = future.result()
+            except Exception as error:  # a lost worker: its articles stay pending for a re-run
+                reason = f"a Dask task failed: {type(error).__name__}: {error}"
+                diagnostic = Diagnostic(stage.label, "*", reason)
+                store.save_ingested([], [], [diagnostic])
+                report.diagnostics.append(diagnostic)
+                continue
+            tables = {
+                product: pq.read_table(path) if path else pa.table({})
+                for product, path in analysed.paths.items()
+            }
+            store.save_stage_tables(stage.label, analysed.ids, tables, analysed.diagnostics)
+            report.diagnostics.extend(analysed.diagnostics)
+            for path in analysed.paths.values():
+                if path:
+                    Path(path).unlink()
+
+    # -- collection stages ----------------------------------------------------------------
+
+    def linker(self, stage: Stage) -> Callable[..., Any]:
+        if stage.name == "stories":
+            return self.stories
+        return stage.function
+
+    def stories(
+        self,
+        articles: Sequence[Article],
+        vectors: dict[str, Embedding],
+        previous: Sequence[Story] = (),
+    ) -> StoryIndex:
+        """`stories.stories` on the cluster (see the module docstring)."""
+        if not articles:
+            return StoryIndex((), ())
+        return stories_from_labels(
+            articles,
+            self._story_labels(articles, vectors, previous),
+            copy_links(articles, self._copy_pairs(articles)),
+        )
+
+    def _staged(self, name: str, table: pa.Table) -> str:
+        assert self._staging is not None  # ingest or analyse made it
+        path = str(self._staging / f"{name}.parquet")
+        pq.write_table(table, path)
+        return path
+
+    def _copy_pairs(self, articles: Sequence[Article]) -> list[tuple[str, str, float]]:
+        """Copy pairs by LSH banding as a shuffle on the band keys."""
+        paths = [
+            self._staged(
+                f"signatures-{first}",
+                pa.table(
+                    {
+                        "position": range(first, first + len(chunk)),
+                        "text": [article.text for article in chunk],
+                    }
+                ),
+            )
+            for first, chunk in _offsets(articles, ARTICLES_PER_TASK)
+        ]
+        bands = dask.bag.from_sequence(paths, npartitions=len(paths)).map(_band_rows).flatten()
+        pairs = (
+            bands.groupby(_band_key, shuffle="tasks", npartitions=max(1, len(paths)))
+            .map(_copies_in_band)
+            .flatten()
+        )
+        found: list[tuple[int, int, float]] = self.client.compute(pairs).result()
+        for path in paths:
+            Path(path).unlink()
+        return [(articles[a].id, articles[b].id, score) for a, b, score in sorted(set(found))]
+
+    def _story_labels(
+        self,
+        articles: Sequence[Article],
+        vectors: dict[str, Embedding],
+        previous: Sequence[Story],
+    ) -> list[int]:
+        texts, matrix, dates, seed = cluster_inputs(articles, vectors, previous)
+        windows = time_windows(dates, self.window_days, self.margin_days)
+        futures = []
+        for number, members in enumerate(windows):
+            table = pa.table(
+                {
+                    "text": [texts[i] for i in members],
+                    "vector": list(matrix[members]),
+                    "date": [dates[i] for i in members],
+                    "seed": [seed[i] if seed else -1 for i in members],
+                }
+            )
+            path = self._staged(f"window-{number}", table)
+            futures.append(self.client.submit(_cluster_window, path, bool(seed), pure=False))
+        labels = [future.result() for future in futures]
+        return join_windows(len(articles), windows, labels, dates)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedPartition:
+    # (source, fingerprint, outcome): outcome is the ledger status of an input already
+    # known, a LedgerEntry the reader made, or what extraction gave
+    outcomes: list[tuple[str, str | None, str | LedgerEntry | Extracted | Failure]]
+    path: str | None  # Parquet file of the partition's articles, None if it has none
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedPartition:
+    ids: list[str]
+    diagnostics: list[Diagnostic]
+    paths: dict[str, str | None]  # product -> Parquet file, None when it has no rows
+
+
+def _read_here(
+    item: InputFile, settings: Settings, fetcher: Fetcher | None
+) -> InputFile | list[Document | LedgerEntry]:
+    """URLs and feeds are read in this process (with the fetcher); files on the workers."""
+    if item.path is None or input_kind(item.path.name) == "feed":
+        return list(read_input(item, settings.max_input_bytes, fetcher))
+    return item
+
+
+def _extract_partition(
+    items: list[InputFile | list[Document | LedgerEntry]],
+    settings: Settings,
+    known: dict[tuple[str, str], str],
+    extract: Callable[[Document, Settings], Article],
+    path: str,
+) -> ExtractedPartition:
+    """On a worker: read and extract a partition; its articles go to Parquet at `path`."""
+    outcomes: list[tuple[str, str | None, str | LedgerEntry | Extracted | Failure]] = []
+    articles: dict[str, Article] = {}
+    for item in items:
+        reads = item if isinstance(item, list) else read_input(item, settings.max_input_bytes)
+        for read in reads:
+            status = known.get((read.source, read.fingerprint or ""))
+            if status is not None:
+                outcomes.append((read.source, read.fingerprint, status))
+                continue
+            if isinstance(read, LedgerEntry):
+                outcomes.append((read.source, read.fingerprint, read))
+                continue
+            outcome = guarded(extract, settings, read)
+            if isinstance(outcome, Failure):
+                outcomes.append((read.source, read.fingerprint, outcome))
+            else:
+                articles.setdefault(outcome.id, outcome)  # the first of equal texts is kept
+                outcomes.append((read.source, read.fingerprint, Extracted.of(outcome)))
+    if not articles:
+        return ExtractedPartition(outcomes, None)
+    pq.write_table(article_table(list(articles.values())), path)
+    return ExtractedPartition(outcomes, path)
+
+
+def _analyse_partition(
+    function: Callable[[Article, Settings], Any],
+    label: str,
+    products: list[str],
+    shard: str,
+    settings: Settings,
+) -> AnalysedPartition:
+    """On a worker: run a per-article stage over a shard; records go to Parquet."""
+    articles_path = f"{shard}-articles.parquet"
+    articles = articles_from_table(pq.read_table(articles_path))
+    Path(articles_path).unlink()
+    results: dict[str, Any] = {}
+    diagnostics: list[Diagnostic] = []
+    for article in articles:
+        outcome = guarded(function, settings, article)
+        if isinstance(outcome, Failure):
+            diagnostics.append(Diagnostic(label, article.id, outcome.reason))
+            results[article.id] = ()
+        else:
+            results[article.id] = outcome
+    paths: dict[str, str | None] = {}
+    for product, table in product_tables(products, results).items():
+        paths[product] = None
+        if table.num_rows:
+            paths[product] = f"{shard}-{product}.parquet"
+            pq.write_table(table, paths[product])
+    return AnalysedPartition(list(results), diagnostics, paths)
+
+
+def _band_rows(path: str) -> list[tuple[bytes, int, bytes]]:
+    """On a worker: (band key, position, signature) for each article of a shard."""
+    table = pq.read_table(path)
+    rows = []
+    for position, text in zip(
+        table["position"].to_pylist(), table["text"].to_pylist(), strict=True
+    ):
+        values = signature(text)
+        rows += [(key, position, values.tobytes()) for key in band_keys(values)]
+    return rows
+
+
+def _band_key(row: tuple[bytes, int, bytes]) -> bytes:
+    return row[0]
+
+
+def _copies_in_band(
+    group: tuple[bytes, list[tuple[bytes, int, bytes]]],
+) -> list[tuple[int, int, float]]:
+    """On a worker: the copy pairs among the articles sharing one band key. Equal
+    signatures point to the first of them, as `near_copies` does; the others are compared."""
+    _, rows = group
+    first_with: dict[bytes, int] = {}
+    pairs: list[tuple[int, int, float]] = []
+    for _, position, digest in sorted(rows, key=lambda row: row[1]):
+        if digest in first_with:
+            pairs.append((position, first_with[digest], 1.0))
+        else:
+            first_with[digest] = position
+    distinct = [(at, signature_from_bytes(digest)) for digest, at in first_with.items()]
+    for index, (position, values) in enumerate(distinct):
+        for other, other_values in distinct[:index]:
+            score = similarity(values, other_values)
+            if score >= COPY_THRESHOLD:
+                pairs.append((position, other, score))
+    return pairs
+
+
+def _cluster_window(path: str, seeded: bool) -> list[int]:
+    """On a worker: `stories.cluster` over one time window."""
+    table = pq.read_table(path)
+    Path(path).unlink()
+    return cluster(
+        table["text"].to_pylist(),
+        np.array(table["vector"].to_pylist(), dtype=np.float32),
+        table["date"].to_pylist(),
+        table["seed"].to_pylist() if seeded else None,
+    )
+
+
+def time_windows(dates: Sequence[str | None], width: int, margin: int) -> list[list[int]]:
+    """Positions of the articles in each window: dated articles whose day falls within
+    `margin` days of the window's `width` days, and every undated article."""
+    days = [day_number(value) for value in dates]
+    dated = [day for day in days if day is not None]
+    undated = [i for i, day in enumerate(days) if day is None]
+    if not dated:
+        return [undated]
+    first, last = min(dated), max(dated)
+    windows = []
+    for start in range(first, last + 1, width):
+        low, high = start - margin, start + width + margin
+        members = [i for i, day in enumerate(days) if day is not None and low <= day < high]
+        windows.append(sorted(members + undated))
+    return windows
+
+
+def join_windows(
+    count: int,
+    windows: Sequence[Sequence[int]],
+    labels: Sequence[Sequence[int]],
+    dates: Sequence[str | None],
+) -> list[int]:
+    """One label per article from the windows' labels: clusters that share a dated article
+    are one; an undated article joins the largest cluster it has in any window."""
+    parent = list(range(count))
+
+    def find(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    undated = {i for i, value in enumerate(dates) if day_number(value) is None}
+    home: dict[int, tuple[int, list[int]]] = {}  # undated article -> its largest cluster
+    for members, window_labels in zip(windows, labels, strict=True):
+        groups: dict[int, list[int]] = {}
+        for position, label in zip(members, window_labels, strict=True):
+            groups.setdefault(label, []).append(position)
+        for group in groups.values():
+            dated = [i for i in group if i not in undated]
+            for other in dated[1:]:
+                parent[find(other)] = find(dated[0])
+            for i in group:
+                if i in undated and len(group) > home.get(i, (0, []))[0]:
+                    home[i] = (len(group), dated)
+    for i, (_, dated) in home.items():
+        if dated:
+            parent[find(i)] = find(dated[0])
+    return [find(i) for i in range(count)]
+
+
+def _partitions(items: Sequence[InputFile], size: int) -> Iterator[list[InputFile]]:
+    for first in range(0, len(items), size):
+        yield list(items[first : first + size])
+
+
+def _offsets(items: Sequence[Article], size: int) -> Iterator[tuple[int, Sequence[Article]]]:
+    for first in range(0, len(items), size):
+        yield first, items[first : first + size]
