@@ -12,7 +12,7 @@ import csv
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from storytrace.errors import StorytraceError, UsageError
 from storytrace.export import CSV_TABLES, FORMATS, render
 from storytrace.fetch import Fetcher
 from storytrace.names import compare_names
-from storytrace.runner import RunReport, run
+from storytrace.runner import Engine, RunReport, run
 from storytrace.settings import SETTINGS, Settings
 from storytrace.stages import stage_names
 from storytrace.store import DEFAULT_DB, Store
@@ -87,6 +87,20 @@ def _common_run_options(function: Callable[..., Any]) -> Callable[..., Any]:
     function = click.option(
         "--json", "as_json", is_flag=True, help="Print the run summary as JSON."
     )(function)
+    function = click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="Where the stages run: this machine's processes, or a Dask cluster.",
+    )(function)
+    function = click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="With --engine dask: the scheduler to use (tcp://host:8786); without it a "
+        "local cluster of --workers processes is started.",
+    )(function)
     return _db_option(_settings_options(function))
 
 
@@ -114,11 +128,13 @@ def run_command(
     quiet: bool,
     verbose: bool,
     as_json: bool,
+    engine: str,
+    scheduler: str | None,
     **settings: Any,
 ) -> None:
     """Ingest SOURCES (files, directories, globs), analyse, link and store them."""
     report_format = _report_format(report) if report else None
-    outcome = _run(sources, db, until, quiet, verbose, as_json, settings)
+    outcome = _run(sources, db, until, quiet, verbose, as_json, settings, (engine, scheduler))
     if report and report_format:
         with Store(db) as store:
             Path(report).parent.mkdir(parents=True, exist_ok=True)
@@ -135,10 +151,43 @@ cli.add_command(run_command, name="run")
 @click.argument("sources", nargs=-1, required=True)
 @_common_run_options
 def ingest(
-    sources: tuple[str, ...], db: str, quiet: bool, verbose: bool, as_json: bool, **settings: Any
+    sources: tuple[str, ...],
+    db: str,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+    engine: str,
+    scheduler: str | None,
+    **settings: Any,
 ) -> None:
     """Read and extract SOURCES into the store without the later stages."""
-    sys.exit(_run(sources, db, "extract", quiet, verbose, as_json, settings).exit_code)
+    outcome = _run(sources, db, "extract", quiet, verbose, as_json, settings, (engine, scheduler))
+    sys.exit(outcome.exit_code)
+
+
+@cli.command(epilog="Example: storytrace analyze --db newsroom.duckdb --engine dask")
+@click.option(
+    "--until",
+    type=click.Choice(stage_names()),
+    default=None,
+    help="Stop after this stage (for debugging and benchmarks).",
+)
+@_common_run_options
+def analyze(
+    until: str | None,
+    db: str,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+    engine: str,
+    scheduler: str | None,
+    **settings: Any,
+) -> None:
+    """Run the analysis and linking stages over the articles already in the store.
+
+    Each per-article stage runs only on the articles it has not run on yet (a new
+    storytrace version with a changed stage runs it again)."""
+    sys.exit(_run((), db, until, quiet, verbose, as_json, settings, (engine, scheduler)).exit_code)
 
 
 def _run(
@@ -149,6 +198,7 @@ def _run(
     verbose: bool,
     as_json: bool,
     options: dict[str, Any],
+    engine: tuple[str, str | None] = ("local", None),
 ) -> RunReport:
     if verbose:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
@@ -162,10 +212,14 @@ def _run(
         transient=True,
         disable=quiet or as_json,
     )
+    name, scheduler = engine
+    if scheduler and name != "dask":
+        raise UsageError("--scheduler needs --engine dask")
     with (
         Store(db) as store,
         progress,
         contextlib.closing(Fetcher.from_settings(settings)) as fetcher,
+        _engine(name, scheduler, settings) as chosen,
     ):
         task = progress.add_task("Reading inputs", total=None)
         outcome = run(
@@ -174,6 +228,7 @@ def _run(
             settings,
             until=until,
             fetcher=fetcher,
+            engine=chosen,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
         if as_json:
@@ -181,6 +236,25 @@ def _run(
         elif not quiet:
             _print_summary(outcome, store)
     return outcome
+
+
+@contextlib.contextmanager
+def _engine(name: str, scheduler: str | None, settings: Settings) -> Iterator[Engine | None]:
+    """The engine asked for; Dask is imported only when it is (it takes a second)."""
+    if name != "dask":
+        yield None
+        return
+    from storytrace.dask_engine import DaskEngine
+
+    try:
+        engine = DaskEngine(scheduler, workers=settings.effective_workers())
+    except OSError as error:
+        raise UsageError(
+            f"cannot reach the Dask scheduler {scheduler}: {error}",
+            hint="start one with `dask scheduler` and workers with `dask worker ADDRESS`",
+        ) from error
+    with engine:
+        yield engine
 
 
 def _summary(outcome: RunReport, store: Store) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -95,7 +96,7 @@ class DaskEngine:
                 n_workers=max(1, workers),
                 threads_per_worker=1,  # the stages are CPU-bound Python: one per process
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: a second cluster never clashes
             )
             self.client = Client(self._cluster)
         self._staging_root = None if staging is None else Path(staging)
@@ -460,19 +461,21 @@ def _cluster_window(path: str, seeded: bool) -> list[int]:
 
 
 def time_windows(dates: Sequence[str | None], width: int, margin: int) -> list[list[int]]:
-    """Positions of the articles in each window: dated articles whose day falls within
-    `margin` days of the window's `width` days, and every undated article."""
+    """Positions of the articles in each window: the dated articles of its `width` days and
+    of `margin` days either side, and every undated article. Windows of `width` days with no
+    article of their own are left out (their neighbours see everything they would)."""
     days = [day_number(value) for value in dates]
-    dated = [day for day in days if day is not None]
     undated = [i for i, day in enumerate(days) if day is None]
+    dated = sorted((day, i) for i, day in enumerate(days) if day is not None)
     if not dated:
         return [undated]
-    first, last = min(dated), max(dated)
+    keys = [day for day, _ in dated]
     windows = []
-    for start in range(first, last + 1, width):
-        low, high = start - margin, start + width + margin
-        members = [i for i, day in enumerate(days) if day is not None and low <= day < high]
-        windows.append(sorted(members + undated))
+    for start in range(keys[0], keys[-1] + 1, width):
+        if bisect_left(keys, start + width) == bisect_left(keys, start):
+            continue
+        low, high = bisect_left(keys, start - margin), bisect_left(keys, start + width + margin)
+        windows.append(sorted([i for _, i in dated[low:high]] + undated))
     return windows
 
 

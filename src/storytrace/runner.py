@@ -118,9 +118,9 @@ def run(
     """
     planned = plan(until, stages)  # fails before any input is touched
     files = expand_sources(sources)
-    report = RunReport(stages=[stage.label for stage in planned])
     engine = engine or LocalEngine()
     extract, *analyses = planned
+    report = RunReport(stages=[stage.label for stage in (planned if files else analyses)])
     if files:
         engine.ingest(files, store, settings, extract, report, progress, fetcher)
     for stage in analyses:

@@ -546,7 +546,7 @@ class Store:
     def mentions(self) -> list[Mention]:
         rows = self._db.execute(
             "SELECT article_id, text, span_start, span_end, label, local_name, roles "
-            "FROM mentions ORDER BY article_id, span_start"
+            "FROM mentions ORDER BY article_id, span_start, rowid"
         ).fetchall()
         return [
             Mention(aid, Span(text, start, end), label, local, tuple(roles or ()))
@@ -659,7 +659,7 @@ class Store:
     def date_mentions(self) -> list[DateMention]:
         rows = self._db.execute(
             "SELECT article_id, text, span_start, span_end, resolved, precision "
-            "FROM date_mentions ORDER BY article_id, span_start"
+            "FROM date_mentions ORDER BY article_id, span_start, rowid"
         ).fetchall()
         return [
             DateMention(aid, Span(text, start, end), resolved, precision)
