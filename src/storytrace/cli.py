@@ -274,6 +274,7 @@ def _summary(outcome: RunReport, store: Store) -> dict[str, Any]:
             for d in outcome.diagnostics
         ],
         "store": store.counts(),
+        "seconds": {stage: round(seconds, 3) for stage, seconds in outcome.seconds.items()},
     }
 
 

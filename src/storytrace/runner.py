@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class RunReport:
     unchanged: int = 0  # inputs skipped because the ledger already holds them
     unchanged_rejected: int = 0  # of those, inputs the ledger holds as rejected
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage run
 
     def count(self, status: str) -> int:
         return sum(1 for entry in self.ledger if entry.status == status)
@@ -122,12 +124,18 @@ def run(
     extract, *analyses = planned
     report = RunReport(stages=[stage.label for stage in (planned if files else analyses)])
     if files:
+        started = time.perf_counter()
         engine.ingest(files, store, settings, extract, report, progress, fetcher)
+        report.seconds[extract.label] = time.perf_counter() - started
     for stage in analyses:
+        started = time.perf_counter()
         if stage.scope == "article":
             engine.analyse(stage, store, settings, report)
         else:
             _link(stage, engine.linker(stage), store, settings, report)
+        report.seconds[stage.label] = time.perf_counter() - started
+    for label, seconds in report.seconds.items():
+        log.info("%s: %.1f s", label, seconds)
     return report
 
 
