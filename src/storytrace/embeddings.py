@@ -8,7 +8,7 @@ once per article.
 
 from __future__ import annotations
 
-from storytrace.models import sentence_model
+from storytrace.models import encode_texts
 from storytrace.records import Article, Embedding
 from storytrace.settings import Settings
 
@@ -21,9 +21,5 @@ def lead_text(title: str | None, text: str) -> str:
 
 
 def embeddings(article: Article, settings: Settings) -> tuple[Embedding, ...]:
-    vector = sentence_model().encode(
-        [lead_text(article.title, article.text)],
-        normalize_embeddings=True,
-        show_progress_bar=False,
-    )[0]
+    vector = encode_texts([lead_text(article.title, article.text)])[0]
     return (Embedding(article.id, tuple(float(x) for x in vector)),)

@@ -8,6 +8,7 @@ Resolution order (DESIGN.md): an explicit path in the environment variable
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
@@ -102,10 +103,38 @@ def sentence_model() -> Any:
 
 
 def encode_texts(texts: list[str]) -> Any:
-    """L2-normalised MiniLM vectors of `texts` (a float32 array, one row per text)."""
-    import numpy as np
+    """L2-normalised MiniLM vectors of `texts` (a float32 array, one row per text).
 
-    vectors = sentence_model().encode(
-        texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False
+    Where the CPU computes in bfloat16 natively (AVX512-BF16, AMX), the model runs under
+    bfloat16 autocast: 2.4 times faster here, with a cosine of at least 0.9999 to the float32
+    vectors (measured on 1,000 news sentences; DESIGN.md). Elsewhere it stays float32, which
+    emulated bfloat16 would slow down. `STORYTRACE_BF16=0` or `1` decides instead."""
+    import numpy as np
+    import torch
+
+    model = sentence_model()
+    precision = (
+        torch.autocast("cpu", dtype=torch.bfloat16) if bf16_native() else contextlib.nullcontext()
     )
-    return np.asarray(vectors, dtype=np.float32)
+    with precision:
+        vectors = model.encode(
+            texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False
+        )
+    vectors = np.asarray(vectors, dtype=np.float32)
+    # bfloat16 rounding leaves the norms a hair off 1: dot products must stay cosines
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+@cache
+def bf16_native() -> bool:
+    """Whether to run the sentence model in bfloat16 (see `encode_texts`)."""
+    chosen = os.environ.get("STORYTRACE_BF16")
+    if chosen in ("0", "1"):
+        return chosen == "1"
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
+            flags = set(info.read().split())
+    except OSError:  # not Linux: no way to tell, stay exact
+        return False
+    return bool(flags & {"avx512_bf16", "amx_bf16"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -81,7 +82,24 @@ class Engine(Protocol):
 
 
 class LocalEngine:
-    """This machine: per-article stages on a process pool (`Settings.workers`)."""
+    """This machine: per-article stages on one process pool of `Settings.workers`, kept for
+    the whole run so that each worker loads its models once. Close it after the run."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def pool(self, settings: Settings) -> ProcessPoolExecutor | None:
+        """The run's pool; None when the work runs in this process (workers == 1)."""
+        if settings.effective_workers() == 1:
+            return None
+        if self._pool is None:
+            self._pool = worker_pool(settings.effective_workers())
+        return self._pool
 
     def ingest(
         self,
@@ -93,10 +111,10 @@ class LocalEngine:
         progress: Progress | None,
         fetcher: Fetcher | None,
     ) -> None:
-        _ingest(files, store, settings, extract, report, progress, fetcher)
+        _ingest(files, store, settings, extract, report, progress, fetcher, self.pool(settings))
 
     def analyse(self, stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
-        _analyse(stage, store, settings, report)
+        _analyse(stage, store, settings, report, self.pool(settings))
 
     def linker(self, stage: Stage) -> Callable[..., Any]:
         return stage.function
@@ -120,7 +138,21 @@ def run(
     """
     planned = plan(until, stages)  # fails before any input is touched
     files = expand_sources(sources)
-    engine = engine or LocalEngine()
+    if engine is None:
+        local = LocalEngine()
+        try:
+            return run(
+                sources,
+                store,
+                settings,
+                until=until,
+                progress=progress,
+                stages=stages,
+                fetcher=fetcher,
+                engine=local,
+            )
+        finally:
+            local.close()
     extract, *analyses = planned
     report = RunReport(stages=[stage.label for stage in (planned if files else analyses)])
     if files:
@@ -225,7 +257,13 @@ def _link(
     log.info("%s: linked", stage.label)
 
 
-def _analyse(stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
+def _analyse(
+    stage: Stage,
+    store: Store,
+    settings: Settings,
+    report: RunReport,
+    pool: ProcessPoolExecutor | None = None,
+) -> None:
     """Run a per-article stage over every stored article it has not run on (this version).
 
     Articles are read from the store in batches; each batch's results and its "done" marks
@@ -237,7 +275,7 @@ def _analyse(stage: Stage, store: Store, settings: Settings, report: RunReport) 
         articles = store.articles(pending[first : first + batch])
         results: dict[str, Any] = {}
         diagnostics: list[Diagnostic] = []
-        for article, outcome in map_per_article(stage.function, articles, settings):
+        for article, outcome in map_per_article(stage.function, articles, settings, pool):
             if isinstance(outcome, Failure):
                 diagnostics.append(Diagnostic(stage.label, article.id, outcome.reason))
                 results[article.id] = ()
@@ -256,6 +294,7 @@ def _ingest(
     report: RunReport,
     progress: Progress | None,
     fetcher: Fetcher | None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> None:
     known = store.known_inputs()
     ids_by_hash = store.article_ids_by_hash()
@@ -303,7 +342,7 @@ def _ingest(
             if progress:
                 progress(done, len(files))
 
-    for document, outcome in map_per_article(extract.function, documents(), settings):
+    for document, outcome in map_per_article(extract.function, documents(), settings, pool):
         extracted = outcome if isinstance(outcome, Failure) else Extracted.of(outcome)
         entry, diagnostic = admit(
             document.source, document.fingerprint, extracted, ids_by_hash, extract.label
@@ -371,8 +410,10 @@ def map_per_article(
     function: Callable[[Item, Settings], Any],
     items: Iterable[Item],
     settings: Settings,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[tuple[Item, Any]]:
-    """(item, result or Failure) for each item, in order; in-process when workers == 1.
+    """(item, result or Failure) for each item, in order; in-process when workers == 1,
+    else on `pool` (or a pool of `settings.workers` made for this call).
 
     Items are consumed lazily in chunks so that reading, work and writing overlap and
     memory stays bounded by a few chunks whatever the number of inputs.
@@ -383,15 +424,29 @@ def map_per_article(
         for item in items:
             yield item, guard(item)
         return
+    if pool is None:
+        with worker_pool(workers) as own:
+            yield from map_per_article(function, items, settings, own)
+        return
     chunk_size = max(4, settings.batch_size)
+    for chunk in _chunks(items, chunk_size * workers):
+        yield from zip(chunk, pool.map(guard, chunk, chunksize=chunk_size // 4 or 1), strict=True)
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
     # Workers come from a fork server, a clean process: forking a parent that already runs
     # torch or BLAS threads (a notebook, the test suite) can deadlock the children.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk in _chunks(items, chunk_size * workers):
-            yield from zip(
-                chunk, pool.map(guard, chunk, chunksize=chunk_size // 4 or 1), strict=True
-            )
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_one_thread_each
+    )
+
+
+def _one_thread_each() -> None:
+    """The pool's processes share the cores: each runs torch and BLAS on one thread (both
+    read these on import, which comes later, with the first stage function)."""
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = "1"
 
 
 def guarded(function: Callable[[Item, Settings], Any], settings: Settings, item: Item) -> Any:

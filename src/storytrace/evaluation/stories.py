@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from storytrace import stories as story_linking
 from storytrace.embeddings import lead_text
 from storytrace.evaluation import Metric, Scorecard
-from storytrace.models import sentence_model
+from storytrace.models import encode_texts
 
 ANCHOR = (
     "TF-IDF average link at its best threshold per set: B3 F1 0.96 basil-dev, 0.88 "
@@ -79,11 +79,7 @@ def score_stories(path: Path, workers: int, limit: int | None = None) -> Scoreca
     titles = [row.get("title") or "" for row in rows]
     texts = [story_linking.story_text(t, row["text"]) for t, row in zip(titles, rows, strict=True)]
     leads = [lead_text(t, row["text"]) for t, row in zip(titles, rows, strict=True)]
-    vectors = np.asarray(
-        sentence_model().encode(
-            leads, normalize_embeddings=True, batch_size=32, show_progress_bar=False
-        )
-    )
+    vectors = encode_texts(leads)
     gold = [row["story"] for row in rows]
     dates = [row.get("date") for row in rows]
     labels = story_linking.cluster(texts, vectors, dates)
