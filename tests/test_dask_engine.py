@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from storytrace.cli import cli
-from storytrace.dask_engine import DaskEngine, join_windows, time_windows
+from storytrace.dask_engine import DaskEngine, join_windows, story_groups, time_windows
 from storytrace.export import render
 from storytrace.near_copies import near_copies
-from storytrace.records import Article
+from storytrace.records import Article, Story
 from storytrace.runner import run
 from storytrace.settings import Settings
 from storytrace.store import Store
@@ -56,12 +56,14 @@ def test_example_corpus_gives_the_local_engines_results(engine: DaskEngine, tmp_
 
 
 def test_basil_dev_gives_the_local_engines_results(engine: DaskEngine, tmp_path: Path) -> None:
-    """150 long articles over five years: several time windows, every per-article product."""
+    """150 long articles over five years: several time windows, every product, claims and
+    quote families computed on groups of stories."""
     if not BASIL.exists():
         pytest.skip(f"shared data absent: {BASIL}")
-    local = _document([str(BASIL)], tmp_path / "local.duckdb", None, "stories")
-    distributed = _document([str(BASIL)], tmp_path / "dask.duckdb", engine, "stories")
+    local = _document([str(BASIL)], tmp_path / "local.duckdb", None, None)
+    distributed = _document([str(BASIL)], tmp_path / "dask.duckdb", engine, None)
     assert len(local["articles"]) == 150 and len(local["stories"]) == 50
+    assert len(local["claims"]) > 50 and len(local["quote_families"]) > 10
     assert len(time_windows([a["published"] for a in local["articles"]], 365, 183)) >= 5
     _assert_same(local, distributed)
 
@@ -104,6 +106,14 @@ def test_the_band_shuffle_finds_the_copies_near_copies_finds(engine: DaskEngine)
     expected = near_copies(articles)
     assert len(expected) > 40 and {c.similarity < 1 for c in expected} == {True, False}
     assert engine.stories(articles, {}).near_copies == expected
+
+
+def test_story_groups_balance_the_articles() -> None:
+    stories = [Story(f"s{n}", None, tuple(f"a{n}-{k}" for k in range(n))) for n in range(1, 11)]
+    groups = story_groups(stories, 4)
+    sizes = sorted(sum(len(s.article_ids) for s in group) for group in groups)
+    assert len(groups) == 4 and sizes[-1] - sizes[0] <= 2
+    assert sorted(s.id for group in groups for s in group) == sorted(s.id for s in stories)
 
 
 def test_time_windows_overlap_and_hold_every_undated_article() -> None:

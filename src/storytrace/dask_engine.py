@@ -33,12 +33,14 @@ it is a temporary folder beside the store, removed when the engine closes.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,8 @@ from storytrace.stages import Stage
 from storytrace.store import Store, article_table, articles_from_table, product_tables
 from storytrace.stories import StoryIndex, cluster, cluster_inputs, stories_from_labels
 
+# Collection stages that read one story at a time: on Dask they run on groups of stories.
+PER_STORY = frozenset({"quote_families", "discrepancies", "claims"})
 WINDOW_DAYS = 365
 # Wide enough for a story reposted months later (recirculation) to meet its first reports.
 MARGIN_DAYS = 183
@@ -253,7 +257,34 @@ class DaskEngine:
     def linker(self, stage: Stage) -> Callable[..., Any]:
         if stage.name == "stories":
             return self.stories
+        if stage.name in PER_STORY:
+            return partial(self.per_story, stage.function)
         return stage.function
+
+    def per_story(
+        self,
+        function: Callable[..., Any],
+        articles: Sequence[Article],
+        stories: Sequence[Story],
+        *rest: Any,
+    ) -> Any:
+        """`function` (a stage that reads one story at a time) over groups of stories on the
+        workers, each task given only its stories' records; the results joined."""
+        groups = story_groups(stories, 4 * self.workers)
+        grouped = {a for group in groups for story in group for a in story.article_ids}
+        loose = [a for a in articles if a.id not in grouped]  # in no story: any group will do
+        futures = []
+        for number, group in enumerate(groups):
+            ids = {a for story in group for a in story.article_ids}
+            names = {story.id for story in group}
+            members = [a for a in articles if a.id in ids] + (loose if number == 0 else [])
+            ids |= {a.id for a in members}
+            arguments = [members, list(group), *(_records_of(value, ids, names) for value in rest)]
+            (shipped,) = self.client.scatter([arguments], hash=False)
+            futures.append(self.client.submit(_call, function, shipped, pure=False))
+        if not futures:
+            return function(articles, stories, *rest)
+        return _joined([future.result() for future in futures])
 
     def stories(
         self,
@@ -458,6 +489,54 @@ def _cluster_window(path: str, seeded: bool) -> list[int]:
         table["date"].to_pylist(),
         table["seed"].to_pylist() if seeded else None,
     )
+
+
+def story_groups(stories: Sequence[Story], count: int) -> list[list[Story]]:
+    """Stories dealt into at most `count` groups of about equal numbers of articles."""
+    groups: list[list[Story]] = [[] for _ in range(max(1, min(count, len(stories))))]
+    sizes = [0] * len(groups)
+    for story in sorted(stories, key=lambda s: -len(s.article_ids)):
+        smallest = sizes.index(min(sizes))
+        groups[smallest].append(story)
+        sizes[smallest] += len(story.article_ids)
+    return [group for group in groups if group]
+
+
+def _records_of(value: Any, ids: set[str], names: set[str]) -> Any:
+    """The part of a stage argument that concerns the articles `ids` and the stories
+    `names`: records with a story_id or an article_id are filtered, an index of such
+    records field by field; anything else (entities, name tables) goes whole."""
+    if isinstance(value, (list, tuple)) and value:
+        if hasattr(value[0], "story_id"):
+            return type(value)(v for v in value if v.story_id in names)
+        if hasattr(value[0], "article_id"):
+            return type(value)(v for v in value if v.article_id in ids)
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts = {
+            f.name: _records_of(getattr(value, f.name), ids, names)
+            for f in dataclasses.fields(value)
+        }
+        return dataclasses.replace(value, **parts)
+    return value
+
+
+def _call(function: Callable[..., Any], arguments: list[Any]) -> Any:
+    return function(*arguments)
+
+
+def _joined(parts: list[Any]) -> Any:
+    """Results of groups as one: sequences end to end, an index field by field."""
+    first = parts[0]
+    if dataclasses.is_dataclass(first) and not isinstance(first, type):
+        return dataclasses.replace(
+            first,
+            **{
+                f.name: _joined([getattr(part, f.name) for part in parts])
+                for f in dataclasses.fields(first)
+            },
+        )
+    return type(first)(item for part in parts for item in part)
 
 
 def time_windows(dates: Sequence[str | None], width: int, margin: int) -> list[list[int]]:

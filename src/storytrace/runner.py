@@ -443,10 +443,15 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _one_thread_each() -> None:
-    """The pool's processes share the cores: each runs torch and BLAS on one thread (both
-    read these on import, which comes later, with the first stage function)."""
+    """The pool's processes share the cores: each runs torch and BLAS on one thread. Two
+    processes of two BLAS threads each on two cores ran no faster than one process. The
+    fork server may have loaded numpy already (it imports the main module), so its BLAS is
+    limited now; torch reads the variables when the first stage imports it."""
+    from threadpoolctl import threadpool_limits
+
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = "1"
+    threadpool_limits(limits=1)
 
 
 def guarded(function: Callable[[Item, Settings], Any], settings: Settings, item: Item) -> Any:
