@@ -68,6 +68,20 @@ def test_basil_dev_gives_the_local_engines_results(engine: DaskEngine, tmp_path:
     _assert_same(local, distributed)
 
 
+def test_rejected_and_duplicate_inputs_land_in_the_ledger_as_locally(
+    engine: DaskEngine, corpus: Path, tmp_path: Path
+) -> None:
+    """The shared test corpus: an empty page, a JSONL line that is not JSON, a mirrored copy."""
+    ledgers = []
+    for name, chosen in (("local", None), ("dask", engine)):
+        with Store(tmp_path / f"{name}.duckdb") as store:
+            report = run([str(corpus)], store, Settings(workers=1), engine=chosen)
+            assert report.count("rejected") == 2 and report.count("duplicate") == 1
+            ledgers.append([(e.source, e.status, e.reason, e.article_id) for e in store.ledger()])
+            assert len(store.diagnostics()) == 0
+    assert ledgers[0] == ledgers[1]
+
+
 def test_a_second_run_adds_to_the_store_and_skips_what_it_holds(
     engine: DaskEngine, tmp_path: Path
 ) -> None:
