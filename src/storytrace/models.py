@@ -113,14 +113,19 @@ def encode_texts(texts: list[str]) -> Any:
     import torch
 
     model = sentence_model()
+    if not texts:
+        return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
     precision = (
         torch.autocast("cpu", dtype=torch.bfloat16) if bf16_native() else contextlib.nullcontext()
     )
+    # Syndicated copies repeat their sentences word for word: each text is encoded once.
+    distinct = list(dict.fromkeys(texts))
     with precision:
-        vectors = model.encode(
-            texts, normalize_embeddings=True, batch_size=32, show_progress_bar=False
+        encoded = model.encode(
+            distinct, normalize_embeddings=True, batch_size=32, show_progress_bar=False
         )
-    vectors = np.asarray(vectors, dtype=np.float32)
+    row = {text: position for position, text in enumerate(distinct)}
+    vectors = np.asarray(encoded, dtype=np.float32)[[row[text] for text in texts]]
     # bfloat16 rounding leaves the norms a hair off 1: dot products must stay cosines
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
