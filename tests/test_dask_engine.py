@@ -149,6 +149,46 @@ def test_windows_join_through_shared_articles_and_undated_ones_pick_one_home() -
     assert joined[4] != joined[0]
 
 
+def test_undated_clusters_and_earlier_stories_stay_whole() -> None:
+    dates = [None, None, "2020-01-01", "2021-12-01", None]
+    # windows far apart: [2 and the undated], [3 and the undated]
+    windows = time_windows(dates, 365, 183)
+    assert windows == [[0, 1, 2, 4], [0, 1, 3, 4]]
+    labels = [[0, 0, 1, 2], [0, 0, 1, 2]]  # 0 and 1 (both undated) together in each
+    joined = join_windows(5, windows, labels, dates, seed=[-1, -1, 7, 7, -1])
+    assert joined[0] == joined[1]  # a story of undated articles only
+    assert joined[2] == joined[3]  # one earlier story, even two years apart
+    assert len(set(joined)) == 3
+
+
+def test_repeated_and_copied_inputs_in_one_run(engine: DaskEngine, tmp_path: Path) -> None:
+    """A partition whose articles are all duplicates, and one input read twice in a run."""
+    page = (REPO / "examples" / "corpus" / "kalvo-times-library-reopening.html").read_bytes()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "one.html").write_bytes(page)
+    (tmp_path / "b" / "copy.html").write_bytes(page)
+    line = json.dumps({"id": "x1", "title": "Bridge closed", "text": "The old bridge " * 20})
+    (tmp_path / "twice.jsonl").write_text(f"{line}\n{line}\n", encoding="utf-8")
+    outcomes = []
+    for name, chosen in (("local", None), ("dask", engine)):
+        with Store(tmp_path / f"{name}.duckdb") as store:
+            run([str(tmp_path / "a")], store, Settings(workers=1), until="extract", engine=chosen)
+            report = run(
+                [str(tmp_path / "b"), str(tmp_path / "twice.jsonl")],
+                store,
+                Settings(workers=1),
+                until="extract",
+                engine=chosen,
+            )
+            outcomes.append((report.unchanged, [(e.source, e.status) for e in store.ledger()]))
+    assert outcomes[0] == outcomes[1]
+    assert (
+        outcomes[0][0] == 1
+        and ("%s" % (tmp_path / "b" / "copy.html"), "duplicate") in outcomes[0][1]
+    )
+
+
 def test_cli_analyze_on_dask_after_ingest(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.duckdb")
     runner = CliRunner()

@@ -34,6 +34,7 @@ it is a temporary folder beside the store, removed when the engine closes.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import shutil
 import tempfile
 from bisect import bisect_left
@@ -52,6 +53,7 @@ import pyarrow.parquet as pq
 from distributed import Client, Future, LocalCluster
 
 from storytrace.dates import day_number
+from storytrace.errors import StorytraceError
 from storytrace.fetch import Fetcher
 from storytrace.near_copies import (
     COPY_THRESHOLD,
@@ -124,11 +126,16 @@ class DaskEngine:
 
     @property
     def workers(self) -> int:
+        """Workers the scheduler has now (a round trip: ask once per stage)."""
         return max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
 
-    def _folder(self, store: Store) -> Path:
+    def _folder(self, store: Store | None = None) -> Path:
+        """The staging folder, made on first use: under `staging`, else beside the first
+        store the engine works on, else in the working directory."""
         if self._staging is None:
-            root = self._staging_root or Path(store.path).absolute().parent
+            root = self._staging_root or (
+                Path(store.path).absolute().parent if store is not None else Path.cwd()
+            )
             root.mkdir(parents=True, exist_ok=True)
             self._staging = Path(tempfile.mkdtemp(prefix="storytrace-dask-", dir=root))
         return self._staging
@@ -137,10 +144,11 @@ class DaskEngine:
         """`futures` in submission order, with a few tasks per worker submitted ahead of the
         one handed out: work overlaps the loading of results here, and millions of inputs
         never make millions of pending tasks."""
+        depth = 2 * self.workers
         window: deque[Future[Any]] = deque()
         for future in futures:
             window.append(future)
-            if len(window) > 2 * self.workers:
+            if len(window) > depth:
                 yield window.popleft()
         yield from window
 
@@ -158,50 +166,69 @@ class DaskEngine:
     ) -> None:
         known = store.known_inputs()
         ids_by_hash = store.article_ids_by_hash()
-        (shared_known,) = self.client.scatter([known], broadcast=True, hash=False)
+        # Each task gets the ledger entries of its own inputs (a container's records are
+        # PATH#ID), not the whole ledger.
+        known_by_input: dict[str, dict[tuple[str, str], str]] = {}
+        for key, status in known.items():
+            known_by_input.setdefault(key[0].split("#", 1)[0], {})[key] = status
         folder = self._folder(store)
         partitions = list(_partitions(files, FILES_PER_TASK))
 
         def submissions() -> Iterator[Future[Any]]:
             for number, partition in enumerate(partitions):
                 items = [_read_here(item, settings, fetcher) for item in partition]
+                held = {
+                    key: status
+                    for item in partition
+                    for key, status in known_by_input.get(item.source.split("#", 1)[0], {}).items()
+                }
                 yield self.client.submit(
                     _extract_partition,
                     items,
                     settings,
-                    shared_known,
+                    held,
                     extract.function,
                     str(folder / f"extract-{number}.parquet"),
                     pure=False,
                 )
 
         done = 0
+        failed: list[str] = []
         for partition, future in zip(partitions, self._ahead(submissions()), strict=True):
             ledger: list[LedgerEntry] = []
             diagnostics: list[Diagnostic] = []
             try:
                 extracted: ExtractedPartition = future.result()
-            except Exception as error:  # a lost worker: its inputs are rejected, not lost
-                reason = f"the Dask task reading this input failed: {type(error).__name__}: {error}"
-                ledger = [LedgerEntry(item.source, "rejected", reason) for item in partition]
-                extracted = ExtractedPartition([], None)
+            except Exception as error:  # Dask retried it already: its inputs stay unrecorded
+                reason = f"a Dask task failed: {type(error).__name__}: {error}"
+                failed += [item.source for item in partition]
+                diagnostic = Diagnostic(extract.label, partition[0].source, reason)
+                store.save_ingested([], [], [diagnostic])
+                report.diagnostics.append(diagnostic)
+                continue
             for source, fingerprint, outcome in extracted.outcomes:
-                if isinstance(outcome, str):  # the ledger already holds this input
+                # held by the ledger before the run, or met earlier in it (as `_ingest` does)
+                key = (source, fingerprint or "")
+                if isinstance(outcome, str) or key in known:
+                    held_as = outcome if isinstance(outcome, str) else known[key]
                     report.unchanged += 1
-                    report.unchanged_rejected += outcome == "rejected"
+                    report.unchanged_rejected += held_as == "rejected"
                     continue
                 if isinstance(outcome, LedgerEntry):
-                    ledger.append(outcome)
-                    continue
-                entry, diagnostic = admit(source, fingerprint, outcome, ids_by_hash, extract.label)
+                    entry = outcome
+                else:
+                    entry, problem = admit(source, fingerprint, outcome, ids_by_hash, extract.label)
+                    if problem is not None:
+                        diagnostics.append(problem)
+                known[key] = entry.status
                 ledger.append(entry)
-                if diagnostic is not None:
-                    diagnostics.append(diagnostic)
-            accepted = [e.article_id for e in ledger if e.status == "accepted"]
+            accepted = pa.array(
+                [e.article_id for e in ledger if e.status == "accepted"], pa.string()
+            )
             table = article_table([])
             if extracted.path is not None:
                 table = pq.read_table(extracted.path).cast(table.schema)
-                table = table.filter(pc.is_in(table["id"], pa.array(accepted)))
+                table = table.filter(pc.is_in(table["id"], accepted))
                 Path(extracted.path).unlink()
             store.save_ingested(table, ledger, diagnostics)
             report.ledger.extend(ledger)
@@ -209,6 +236,12 @@ class DaskEngine:
             done += len(partition)
             if progress:
                 progress(done, len(files))
+        if failed:
+            raise StorytraceError(
+                f"{len(failed)} inputs were not read: their Dask tasks failed (first: {failed[0]})",
+                hint="the diagnostics say why; the inputs stored so far stay, and running the "
+                "same command again reads the rest",
+            )
 
     # -- per-article stages -----------------------------------------------------------------
 
@@ -233,15 +266,18 @@ class DaskEngine:
                     pure=False,
                 )
 
-        for future in self._ahead(submissions()):
+        for number, future in enumerate(self._ahead(submissions())):
             try:
                 analysed: AnalysedPartition = future.result()
-            except Exception as error:  # a lost worker: its articles stay pending for a re-run
+            except Exception as error:  # Dask retried it already: the articles stay pending
                 reason = f"a Dask task failed: {type(error).__name__}: {error}"
                 diagnostic = Diagnostic(stage.label, "*", reason)
                 store.save_ingested([], [], [diagnostic])
                 report.diagnostics.append(diagnostic)
                 continue
+            finally:
+                # the shard stays until its task is done: Dask retries a task whose worker died
+                Path(folder / f"{stage.name}-{number}-articles.parquet").unlink(missing_ok=True)
             tables = {
                 product: pq.read_table(path) if path else pa.table({})
                 for product, path in analysed.paths.items()
@@ -271,19 +307,25 @@ class DaskEngine:
         """`function` (a stage that reads one story at a time) over groups of stories on the
         workers, each task given only its stories' records; the results joined."""
         groups = story_groups(stories, 4 * self.workers)
-        grouped = {a for group in groups for story in group for a in story.article_ids}
-        loose = [a for a in articles if a.id not in grouped]  # in no story: any group will do
+        if not groups:
+            return function(articles, stories, *rest)
+        # one pass over each argument deals its records to the groups
+        group_of_story = {story.id: n for n, group in enumerate(groups) for story in group}
+        group_of_article = {
+            a: n for n, group in enumerate(groups) for story in group for a in story.article_ids
+        }
+        for article in articles:  # in no story: any group will do
+            group_of_article.setdefault(article.id, 0)
+        dealt = [
+            _deal(value, len(groups), group_of_article, group_of_story)
+            for value in (articles, *rest)
+        ]
         futures = []
         for number, group in enumerate(groups):
-            ids = {a for story in group for a in story.article_ids}
-            names = {story.id for story in group}
-            members = [a for a in articles if a.id in ids] + (loose if number == 0 else [])
-            ids |= {a.id for a in members}
-            arguments = [members, list(group), *(_records_of(value, ids, names) for value in rest)]
+            members, *others = (parts[number] for parts in dealt)
+            arguments = [members, group, *others]
             (shipped,) = self.client.scatter([arguments], hash=False)
             futures.append(self.client.submit(_call, function, shipped, pure=False))
-        if not futures:
-            return function(articles, stories, *rest)
         return _joined([future.result() for future in futures])
 
     def stories(
@@ -302,8 +344,7 @@ class DaskEngine:
         )
 
     def _staged(self, name: str, table: pa.Table) -> str:
-        assert self._staging is not None  # ingest or analyse made it
-        path = str(self._staging / f"{name}.parquet")
+        path = str(self._folder() / f"{name}.parquet")
         pq.write_table(table, path)
         return path
 
@@ -340,20 +381,24 @@ class DaskEngine:
     ) -> list[int]:
         texts, matrix, dates, seed = cluster_inputs(articles, vectors, previous)
         windows = time_windows(dates, self.window_days, self.margin_days)
-        futures = []
+        futures, paths = [], []
         for number, members in enumerate(windows):
             table = pa.table(
                 {
                     "text": [texts[i] for i in members],
-                    "vector": list(matrix[members]),
+                    "vector": pa.FixedSizeListArray.from_arrays(
+                        matrix[members].ravel(), matrix.shape[1]
+                    ),
                     "date": [dates[i] for i in members],
                     "seed": [seed[i] if seed else -1 for i in members],
                 }
             )
-            path = self._staged(f"window-{number}", table)
-            futures.append(self.client.submit(_cluster_window, path, bool(seed), pure=False))
+            paths.append(self._staged(f"window-{number}", table))
+            futures.append(self.client.submit(_cluster_window, paths[-1], bool(seed), pure=False))
         labels = [future.result() for future in futures]
-        return join_windows(len(articles), windows, labels, dates)
+        for path in paths:
+            Path(path).unlink()
+        return join_windows(len(articles), windows, labels, dates, seed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +467,6 @@ def _analyse_partition(
     """On a worker: run a per-article stage over a shard; records go to Parquet."""
     articles_path = f"{shard}-articles.parquet"
     articles = articles_from_table(pq.read_table(articles_path))
-    Path(articles_path).unlink()
     results: dict[str, Any] = {}
     diagnostics: list[Diagnostic] = []
     for article in articles:
@@ -482,43 +526,59 @@ def _copies_in_band(
 def _cluster_window(path: str, seeded: bool) -> list[int]:
     """On a worker: `stories.cluster` over one time window."""
     table = pq.read_table(path)
-    Path(path).unlink()
+    vectors = table["vector"].combine_chunks()
     return cluster(
         table["text"].to_pylist(),
-        np.array(table["vector"].to_pylist(), dtype=np.float32),
+        np.asarray(vectors.values, dtype=np.float32).reshape(len(table), vectors.type.list_size),
         table["date"].to_pylist(),
         table["seed"].to_pylist() if seeded else None,
     )
 
 
 def story_groups(stories: Sequence[Story], count: int) -> list[list[Story]]:
-    """Stories dealt into at most `count` groups of about equal numbers of articles."""
+    """Stories dealt into at most `count` groups of about equal numbers of articles
+    (largest first, each to the group with fewest articles so far)."""
     groups: list[list[Story]] = [[] for _ in range(max(1, min(count, len(stories))))]
-    sizes = [0] * len(groups)
+    smallest = [(0, n) for n in range(len(groups))]
     for story in sorted(stories, key=lambda s: -len(s.article_ids)):
-        smallest = sizes.index(min(sizes))
-        groups[smallest].append(story)
-        sizes[smallest] += len(story.article_ids)
+        size, n = heapq.heappop(smallest)
+        groups[n].append(story)
+        heapq.heappush(smallest, (size + len(story.article_ids), n))
     return [group for group in groups if group]
 
 
-def _records_of(value: Any, ids: set[str], names: set[str]) -> Any:
-    """The part of a stage argument that concerns the articles `ids` and the stories
-    `names`: records with a story_id or an article_id are filtered, an index of such
-    records field by field; anything else (entities, name tables) goes whole."""
+def _deal(
+    value: Any, count: int, group_of_article: dict[str, int], group_of_story: dict[str, int]
+) -> list[Any]:
+    """A stage argument split into `count` parts, one per group of stories: records with a
+    story_id go with their story, records with an article_id with their article, an index
+    of such records field by field; anything else (entities, name tables) goes whole to
+    every group."""
     if isinstance(value, (list, tuple)) and value:
         if hasattr(value[0], "story_id"):
-            return type(value)(v for v in value if v.story_id in names)
-        if hasattr(value[0], "article_id"):
-            return type(value)(v for v in value if v.article_id in ids)
-        return value
+            key, where = "story_id", group_of_story
+        elif hasattr(value[0], "article_id"):
+            key, where = "article_id", group_of_article
+        elif hasattr(value[0], "content_hash"):  # articles
+            key, where = "id", group_of_article
+        else:
+            return [value] * count
+        parts: list[list[Any]] = [[] for _ in range(count)]
+        for record in value:
+            number = where.get(getattr(record, key))
+            if number is not None:
+                parts[number].append(record)
+        return [type(value)(part) for part in parts]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts = {
-            f.name: _records_of(getattr(value, f.name), ids, names)
+        fields = {
+            f.name: _deal(getattr(value, f.name), count, group_of_article, group_of_story)
             for f in dataclasses.fields(value)
         }
-        return dataclasses.replace(value, **parts)
-    return value
+        return [
+            dataclasses.replace(value, **{name: parts[n] for name, parts in fields.items()})
+            for n in range(count)
+        ]
+    return [value] * count
 
 
 def _call(function: Callable[..., Any], arguments: list[Any]) -> Any:
@@ -563,9 +623,12 @@ def join_windows(
     windows: Sequence[Sequence[int]],
     labels: Sequence[Sequence[int]],
     dates: Sequence[str | None],
+    seed: Sequence[int] | None = None,
 ) -> list[int]:
-    """One label per article from the windows' labels: clusters that share a dated article
-    are one; an undated article joins the largest cluster it has in any window."""
+    """One label per article from the windows' labels. Clusters that share a dated article
+    are one; an undated article (it is in every window) belongs to the largest cluster it
+    has in any window, with everything in that cluster; articles that `seed` puts in one
+    earlier story stay together, however far apart their windows."""
     parent = list(range(count))
 
     def find(item: int) -> int:
@@ -574,22 +637,29 @@ def join_windows(
             item = parent[item]
         return item
 
+    def union(group: Sequence[int]) -> None:
+        for other in group[1:]:
+            parent[find(other)] = find(group[0])
+
     undated = {i for i, value in enumerate(dates) if day_number(value) is None}
-    home: dict[int, tuple[int, list[int]]] = {}  # undated article -> its largest cluster
+    home: dict[int, list[int]] = {}  # undated article -> the largest cluster it is in
     for members, window_labels in zip(windows, labels, strict=True):
         groups: dict[int, list[int]] = {}
         for position, label in zip(members, window_labels, strict=True):
             groups.setdefault(label, []).append(position)
         for group in groups.values():
-            dated = [i for i in group if i not in undated]
-            for other in dated[1:]:
-                parent[find(other)] = find(dated[0])
+            union([i for i in group if i not in undated])
             for i in group:
-                if i in undated and len(group) > home.get(i, (0, []))[0]:
-                    home[i] = (len(group), dated)
-    for i, (_, dated) in home.items():
-        if dated:
-            parent[find(i)] = find(dated[0])
+                if i in undated and len(group) > len(home.get(i, ())):
+                    home[i] = group
+    for group in home.values():
+        union(group)
+    earlier: dict[int, list[int]] = {}
+    for position, label in enumerate(seed or ()):
+        if label >= 0:
+            earlier.setdefault(label, []).append(position)
+    for group in earlier.values():
+        union(group)
     return [find(i) for i in range(count)]
 
 
