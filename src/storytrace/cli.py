@@ -249,6 +249,8 @@ def _engine(name: str, scheduler: str | None, settings: Settings) -> Iterator[En
     try:
         engine = DaskEngine(scheduler, workers=settings.effective_workers())
     except OSError as error:
+        if scheduler is None:
+            raise StorytraceError(f"cannot start a local Dask cluster: {error}") from error
         raise UsageError(
             f"cannot reach the Dask scheduler {scheduler}: {error}",
             hint="start one with `dask scheduler` and workers with `dask worker ADDRESS`",

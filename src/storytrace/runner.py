@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -138,22 +139,26 @@ def run(
     """
     planned = plan(until, stages)  # fails before any input is touched
     files = expand_sources(sources)
-    if engine is None:
-        local = LocalEngine()
-        try:
-            return run(
-                sources,
-                store,
-                settings,
-                until=until,
-                progress=progress,
-                stages=stages,
-                fetcher=fetcher,
-                engine=local,
-            )
-        finally:
-            local.close()
+    if engine is not None:
+        return _run_stages(planned, files, store, settings, progress, fetcher, engine)
+    local = LocalEngine()
+    try:
+        return _run_stages(planned, files, store, settings, progress, fetcher, local)
+    finally:
+        local.close()
+
+
+def _run_stages(
+    planned: list[Stage],
+    files: list[InputFile],
+    store: Store,
+    settings: Settings,
+    progress: Progress | None,
+    fetcher: Fetcher | None,
+    engine: Engine,
+) -> RunReport:
     extract, *analyses = planned
+    # with no inputs (`analyze`), extraction has nothing to do and is not reported
     report = RunReport(stages=[stage.label for stage in (planned if files else analyses)])
     if files:
         started = time.perf_counter()
@@ -437,21 +442,27 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     # Workers come from a fork server, a clean process: forking a parent that already runs
     # torch or BLAS threads (a notebook, the test suite) can deadlock the children.
     context = multiprocessing.get_context("forkserver")
+    threads = max(1, (os.cpu_count() or 1) // workers)
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_one_thread_each
+        max_workers=workers,
+        mp_context=context,
+        initializer=_share_the_cores,
+        initargs=(threads,),
     )
 
 
-def _one_thread_each() -> None:
-    """The pool's processes share the cores: each runs torch and BLAS on one thread. Two
-    processes of two BLAS threads each on two cores ran no faster than one process. The
-    fork server may have loaded numpy already (it imports the main module), so its BLAS is
-    limited now; torch reads the variables when the first stage imports it."""
+def _share_the_cores(threads: int) -> None:
+    """The pool's processes share the cores: each runs torch and BLAS on its share of them.
+    Two processes of two BLAS threads each on two cores ran no faster than one process. The
+    fork server may have loaded numpy already (it imports the main module), so BLAS is
+    limited now; torch reads the variables when the first stage imports it, or is told."""
     from threadpoolctl import threadpool_limits
 
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[name] = "1"
-    threadpool_limits(limits=1)
+        os.environ[name] = str(threads)
+    threadpool_limits(limits=threads)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
 
 
 def guarded(function: Callable[[Item, Settings], Any], settings: Settings, item: Item) -> Any:
