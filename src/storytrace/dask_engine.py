@@ -8,7 +8,9 @@ What runs where:
   and their documents go to the workers for extraction. Each task writes its articles to a
   Parquet file and sends back only the ledger facts; partitions are loaded into the store
   in input order, one transaction each, so duplicates, the ledger and resuming after an
-  interruption behave exactly as with the local engine.
+  interruption behave as with the local engine. A task that fails (Dask has retried it)
+  leaves its inputs unrecorded and stops the run after the rest is stored: the same
+  command resumes.
 - **Per-article stages.** The articles a stage has not run on are written to Parquet
   shards; a task reads one shard, runs the stage function on each article and writes the
   records to Parquet (models load once per worker process and stay loaded); the shards are
@@ -20,11 +22,18 @@ What runs where:
 - **Stories.** The dated articles are cut into time windows of `window_days`, each widened
   by `margin_days` on both sides so that a story crossing a boundary is seen whole by one
   window; undated articles go to every window. Each window is clustered by
-  `stories.cluster` on a worker, and clusters of different windows that share an article
-  become one story (an undated article links only the window where its cluster is
-  largest). A collection within one window is clustered as the local engine does.
-- The other collection stages run here on the stored records; they cost a fraction of the
-  per-article stages (docs/performance.md).
+  `stories.cluster` on a worker, and clusters of different windows that share a dated
+  article become one story; an undated article joins the largest cluster it is in, and the
+  articles of a story an earlier run found stay together. A collection within one window
+  is clustered exactly as by the local engine; across windows two things differ: TF-IDF
+  weights are fitted per window, and two articles further apart than a window and its
+  margins are compared only if other articles chain them.
+- **Quote families, discrepancies, claims** read one story at a time: they run on groups
+  of stories on the workers, each task given only its stories' records.
+- **Entities, provenance, escalation** read the whole collection (names across stories,
+  word weights of all articles, countries of all events) and run here; at archive scale
+  they are the slow part (docs/performance.md), as is this process holding the
+  collection's records.
 
 The staging folder holds the Parquet files while they are in flight; the workers and this
 process must reach it under the same path (a shared file system on a cluster). By default

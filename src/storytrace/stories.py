@@ -23,7 +23,8 @@ sliding time windows and k-means cells of the sentence vectors, joined by rare-t
 blocking, so linking grows about linearly (docs/performance.md).
 
 Cannot yet: use entities; tell apart two events of one kind that share their wording
-(ECB+'s two earthquakes), or partition the work across machines.
+(ECB+'s two earthquakes). Across machines, the Dask engine clusters time windows of the
+collection with this same function (`dask_engine`).
 """
 
 from __future__ import annotations
