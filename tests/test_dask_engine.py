@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from distributed import LocalCluster
 
 from storytrace.cli import cli
 from storytrace.dask_engine import DaskEngine, join_windows, story_groups, time_windows
@@ -202,6 +203,21 @@ def test_cli_analyze_on_dask_after_ingest(tmp_path: Path) -> None:
     summary = json.loads(result.stdout)
     assert summary["stages"][0] == "date_mentions/1"
     assert summary["store"]["stories"] >= 1
+
+
+def test_cli_runs_on_a_scheduler_at_an_address(tmp_path: Path) -> None:
+    """`--scheduler ADDRESS`: the engine connects to a running cluster (and leaves it up)."""
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as cluster:
+        db = str(tmp_path / "remote.duckdb")
+        address = cluster.scheduler_address
+        pages = str(REPO / "examples")
+        arguments = ["ingest", pages, "--db", db, "--engine", "dask", "--scheduler", address]
+        result = CliRunner().invoke(cli, [*arguments, "--json"])
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.stdout)
+        assert summary["inputs"]["accepted"] == 20 and summary["stages"] == ["extract/1"]
+        assert len(cluster.scheduler_info["workers"]) == 1
+    assert not list(tmp_path.glob("storytrace-dask-*"))  # the staging folder is removed
 
 
 def test_a_scheduler_needs_the_dask_engine(tmp_path: Path) -> None:
