@@ -61,6 +61,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from distributed import Client, Future, LocalCluster
 
+from storytrace.candidates import DisjointSets
 from storytrace.dates import day_number
 from storytrace.errors import StorytraceError
 from storytrace.fetch import Fetcher
@@ -74,7 +75,7 @@ from storytrace.near_copies import (
 )
 from storytrace.readers import read_input
 from storytrace.records import Article, Diagnostic, Document, Embedding, LedgerEntry, Story
-from storytrace.runner import Extracted, Failure, Progress, RunReport, admit, guarded
+from storytrace.runner import Extracted, Failure, Progress, RunReport, admit, chunks, guarded
 from storytrace.settings import Settings
 from storytrace.sources import InputFile, input_kind
 from storytrace.stages import Stage
@@ -179,9 +180,9 @@ class DaskEngine:
         # PATH#ID), not the whole ledger.
         known_by_input: dict[str, dict[tuple[str, str], str]] = {}
         for key, status in known.items():
-            known_by_input.setdefault(key[0].split("#", 1)[0], {})[key] = status
+            known_by_input.setdefault(_input_of(key[0]), {})[key] = status
         folder = self._folder(store)
-        partitions = list(_partitions(files, FILES_PER_TASK))
+        partitions = list(chunks(files, FILES_PER_TASK))
 
         def submissions() -> Iterator[Future[Any]]:
             for number, partition in enumerate(partitions):
@@ -189,7 +190,7 @@ class DaskEngine:
                 held = {
                     key: status
                     for item in partition
-                    for key, status in known_by_input.get(item.source.split("#", 1)[0], {}).items()
+                    for key, status in known_by_input.get(_input_of(item.source), {}).items()
                 }
                 yield self.client.submit(
                     _extract_partition,
@@ -361,15 +362,17 @@ class DaskEngine:
         """Copy pairs by LSH banding as a shuffle on the band keys."""
         paths = [
             self._staged(
-                f"signatures-{first}",
+                f"signatures-{number}",
                 pa.table(
                     {
-                        "position": range(first, first + len(chunk)),
+                        "position": range(
+                            number * ARTICLES_PER_TASK, number * ARTICLES_PER_TASK + len(chunk)
+                        ),
                         "text": [article.text for article in chunk],
                     }
                 ),
             )
-            for first, chunk in _offsets(articles, ARTICLES_PER_TASK)
+            for number, chunk in enumerate(chunks(articles, ARTICLES_PER_TASK))
         ]
         bands = dask.bag.from_sequence(paths, npartitions=len(paths)).map(_band_rows).flatten()
         pairs = (
@@ -423,6 +426,11 @@ class AnalysedPartition:
     ids: list[str]
     diagnostics: list[Diagnostic]
     paths: dict[str, str | None]  # product -> Parquet file, None when it has no rows
+
+
+def _input_of(source: str) -> str:
+    """The input a ledger source belongs to (`PATH#ID` is a record of the file PATH)."""
+    return source.split("#", 1)[0]
 
 
 def _read_here(
@@ -638,17 +646,11 @@ def join_windows(
     are one; an undated article (it is in every window) belongs to the largest cluster it
     has in any window, with everything in that cluster; articles that `seed` puts in one
     earlier story stay together, however far apart their windows."""
-    parent = list(range(count))
-
-    def find(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
+    joined = DisjointSets(range(count))
 
     def union(group: Sequence[int]) -> None:
         for other in group[1:]:
-            parent[find(other)] = find(group[0])
+            joined.union(group[0], other)
 
     undated = {i for i, value in enumerate(dates) if day_number(value) is None}
     home: dict[int, list[int]] = {}  # undated article -> the largest cluster it is in
@@ -669,14 +671,4 @@ def join_windows(
             earlier.setdefault(label, []).append(position)
     for group in earlier.values():
         union(group)
-    return [find(i) for i in range(count)]
-
-
-def _partitions(items: Sequence[InputFile], size: int) -> Iterator[list[InputFile]]:
-    for first in range(0, len(items), size):
-        yield list(items[first : first + size])
-
-
-def _offsets(items: Sequence[Article], size: int) -> Iterator[tuple[int, Sequence[Article]]]:
-    for first in range(0, len(items), size):
-        yield first, items[first : first + size]
+    return [joined.find(i) for i in range(count)]

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from storytrace.candidates import DisjointSets
 from storytrace.records import Article, NearCopy
 
 COPY_THRESHOLD = 0.8
@@ -98,26 +99,19 @@ def near_copies(articles: Sequence[Article]) -> tuple[NearCopy, ...]:
 def copy_links(articles: Sequence[Article], pairs: Iterable[Pair]) -> tuple[NearCopy, ...]:
     """Groups of copies from the copy `pairs`; each member but the earliest is a NearCopy."""
     order = {a.id: (a.published or "9999", position) for position, a in enumerate(articles)}
-    parent = {a.id: a.id for a in articles}
+    joined = DisjointSets(a.id for a in articles)
     best: dict[str, float] = {}
-
-    def find(item: str) -> str:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
     for left, right, score in pairs:
         for member in (left, right):
             best[member] = max(best.get(member, 0.0), score)
-        first, second = sorted((find(left), find(right)), key=order.__getitem__)
-        parent[second] = first
+        first, second = sorted((joined.find(left), joined.find(right)), key=order.__getitem__)
+        joined.union(first, second)  # the earlier representative stays
     # the earliest article of each group is the one the others copy
     earliest: dict[str, str] = {}
-    for article_id in sorted(parent, key=order.__getitem__):
-        earliest.setdefault(find(article_id), article_id)
+    for article_id in sorted(order, key=order.__getitem__):
+        earliest.setdefault(joined.find(article_id), article_id)
     return tuple(
-        NearCopy(article_id, earliest[find(article_id)], round(best[article_id], 4))
+        NearCopy(article_id, earliest[joined.find(article_id)], round(best[article_id], 4))
         for article_id in sorted(best, key=order.__getitem__)
-        if earliest[find(article_id)] != article_id
+        if earliest[joined.find(article_id)] != article_id
     )

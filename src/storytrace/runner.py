@@ -407,7 +407,7 @@ def _read_all(
         yield from map(read, files)
         return
     with ThreadPoolExecutor(max_workers=max(1, settings.fetch_concurrency)) as pool:
-        for window in _chunks(files, 8 * max(1, settings.fetch_concurrency)):
+        for window in chunks(files, 8 * max(1, settings.fetch_concurrency)):
             yield from pool.map(read, window)
 
 
@@ -434,7 +434,7 @@ def map_per_article(
             yield from map_per_article(function, items, settings, own)
         return
     chunk_size = max(4, settings.batch_size)
-    for chunk in _chunks(items, chunk_size * workers):
+    for chunk in chunks(items, chunk_size * workers):
         yield from zip(chunk, pool.map(guard, chunk, chunksize=chunk_size // 4 or 1), strict=True)
 
 
@@ -474,7 +474,8 @@ def guarded(function: Callable[[Item, Settings], Any], settings: Settings, item:
         return Failure(f"{type(error).__name__}: {error}", rejected=False)
 
 
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """`items` in lists of `size` (the last may be shorter), consumed lazily."""
     chunk: list[Item] = []
     for item in items:
         chunk.append(item)
