@@ -119,3 +119,37 @@ def test_a_denial_names_its_denier_and_what_is_denied() -> None:
     assert (denial.denier, denial.denier_entity_id) == ("Ada Pell", "e1")
     assert denial.target == "the reports as entirely baseless"
     assert text[denial.evidence.start : denial.evidence.end] == denial.evidence.text
+
+
+def test_only_sentences_with_a_partner_in_another_article_are_encoded() -> None:
+    """The word test comes before the vectors: the pairs are those an all-pairs comparison
+    of the vectors gives, and a sentence sharing no two content words with a sentence of
+    another article is never encoded."""
+    from storytrace.claims import _close_pairs, _similar_pairs
+    from storytrace.reuse import content_words
+
+    sentences = [
+        ("1", "Port Vell's northern pier was closed on Friday by the harbour authority."),
+        ("1", "The harbour authority of Port Vell said 40 boats were moved."),
+        ("2", "Port Vell's northern pier was closed on Friday, Harbour Radio said."),
+        ("2", "Forty boats were moved by the Port Vell harbour authority."),
+        ("3", "Rain fell across Aldmere for 3 days without a break."),
+        ("3", "The northern pier was closed on Friday at Port Vell."),
+    ]
+    units = [(article(key, text), Span(text, 0, len(text))) for key, text in sentences]
+    words = [set(content_words(span.text)) for _, span in units]
+    encoded: list[str] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        encoded.extend(texts)
+        return encoder(texts)
+
+    pairs = _similar_pairs(units, words, counting)
+    every = [
+        (i, j)
+        for i, j in _close_pairs(encoder([span.text for _, span in units]))
+        if units[i][0].id != units[j][0].id and len(words[i] & words[j]) >= 2
+    ]
+    assert pairs == every == [(0, 2), (0, 5), (1, 3), (2, 5)]
+    assert sentences[4][1] not in encoded  # the rain shares no words with the others
+    assert len(encoded) == 5

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from storytrace.candidates import DisjointSets
 from storytrace.models import encode_texts
@@ -122,12 +123,10 @@ def story_claims(
                 units.append((article, span))
     if len({a.id for a, _ in units}) < 2:
         return []
-    vectors = encode([span.text for _, span in units])
     words = [set(content_words(span.text)) for _, span in units]
     joined = DisjointSets(range(len(units)))
-    for i, j in _close_pairs(vectors):
-        if units[i][0].id != units[j][0].id and len(words[i] & words[j]) >= 2:
-            joined.union(j, i)
+    for i, j in _similar_pairs(units, words, encode):
+        joined.union(j, i)
     groups = joined.groups()
     order = {a.id: position for position, a in enumerate(members)}
     built = []
@@ -138,6 +137,56 @@ def story_claims(
         group.sort(key=lambda k: (units[k][0].published or "9999", order[units[k][0].id]))
         built.append(_claim(story_id, [units[k] for k in group], held, edges, named_origin))
     return sorted(built, key=lambda c: -len(c.stances))
+
+
+def _similar_pairs(
+    units: Sequence[tuple[Article, Span]], words: Sequence[set[str]], encode: Encoder
+) -> list[tuple[int, int]]:
+    """The pairs of sentences of different articles that share two content words and whose
+    vectors are close, in (i, j) order with i < j.
+
+    Up to `EXACT_LIMIT` sentences the word test comes first, so only sentences with a
+    partner sharing two content words are encoded (on news stories about half of them);
+    the pairs are those an all-pairs comparison of the vectors would give."""
+    if len(units) > EXACT_LIMIT:
+        vectors = encode([span.text for _, span in units])
+        return [
+            (i, j)
+            for i, j in _close_pairs(vectors)
+            if units[i][0].id != units[j][0].id and len(words[i] & words[j]) >= 2
+        ]
+    pairs = _sharing_pairs([article.id for article, _ in units], words)
+    needed = sorted({k for pair in pairs for k in pair})
+    if not needed:
+        return []
+    vectors = encode([units[k][1].text for k in needed])
+    row = {k: position for position, k in enumerate(needed)}
+    return [
+        (i, j) for i, j in pairs if float(vectors[row[i]] @ vectors[row[j]]) >= CLAIM_SIMILARITY
+    ]
+
+
+def _sharing_pairs(carriers: Sequence[str], words: Sequence[set[str]]) -> list[tuple[int, int]]:
+    """Pairs (i < j, sorted) of units of different carriers sharing two words or more: one
+    sparse product of the units' word incidence, not a loop over all pairs."""
+    vocabulary: dict[str, int] = {}
+    rows, columns = [], []
+    for unit, bag in enumerate(words):
+        for word in bag:
+            rows.append(unit)
+            columns.append(vocabulary.setdefault(word, len(vocabulary)))
+    if not vocabulary:
+        return []
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(words), len(vocabulary))
+    )
+    shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
+    found = [
+        (int(i), int(j))
+        for i, j, count in zip(shared.row, shared.col, shared.data, strict=True)
+        if count >= 2 and carriers[i] != carriers[j]
+    ]
+    return sorted(found)
 
 
 def _close_pairs(vectors: np.ndarray) -> list[tuple[int, int]]:
