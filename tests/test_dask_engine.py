@@ -13,13 +13,14 @@ from click.testing import CliRunner
 from distributed import LocalCluster
 
 from storytrace.cli import cli
-from storytrace.dask_engine import DaskEngine, join_windows, story_groups, time_windows
+from storytrace.dask_engine import DaskEngine, join_windows, time_windows
 from storytrace.export import render
 from storytrace.near_copies import near_copies
 from storytrace.records import Article, Story
 from storytrace.runner import run
 from storytrace.settings import Settings
 from storytrace.store import Store
+from storytrace.story_groups import story_groups
 from tests.conftest import REPO, SHARED_DATA
 
 BASIL = SHARED_DATA / "stories" / "basil-dev.jsonl"

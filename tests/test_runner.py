@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from storytrace.errors import InputRejected, PlanError
+from storytrace.export import render
 from storytrace.records import Article, Document
 from storytrace.runner import map_per_article, run
 from storytrace.settings import Settings
 from storytrace.stages import STAGES, Stage
 from storytrace.store import Store
+from tests.conftest import REPO
 
 
 def test_run_accounts_for_every_input(corpus: Path, store: Store, settings: Settings) -> None:
@@ -147,3 +150,17 @@ def test_a_failing_analysis_is_a_diagnostic(corpus: Path, store: Store, settings
     ]
     assert report.exit_code == 1  # from the rejected inputs, not from the diagnostic
     assert store.articles_pending("date_mentions/1") == []
+
+
+def test_per_story_stages_on_the_pool_equal_the_in_process_run(tmp_path: Path) -> None:
+    """Quote families, discrepancies and claims run on groups of stories in the pool's
+    processes: the example corpus (several stories) gives what one process gives."""
+    documents = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.duckdb") as store:
+            run([str(REPO / "examples")], store, Settings(workers=workers))
+            documents.append(json.loads(render(store, "json")))
+    one, pooled = documents
+    assert len(one["stories"]) > 2 and one["claims"] and one["quote_families"]
+    for key in one:
+        assert one[key] == pooled[key], key

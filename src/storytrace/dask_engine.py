@@ -42,8 +42,6 @@ it is a temporary folder beside the store, removed when the engine closes.
 
 from __future__ import annotations
 
-import dataclasses
-import heapq
 import shutil
 import tempfile
 from bisect import bisect_left
@@ -81,9 +79,8 @@ from storytrace.sources import InputFile, input_kind
 from storytrace.stages import Stage
 from storytrace.store import Store, article_table, articles_from_table, product_tables
 from storytrace.stories import StoryIndex, cluster, cluster_inputs, stories_from_labels
+from storytrace.story_groups import call, per_story
 
-# Collection stages that read one story at a time: on Dask they run on groups of stories.
-PER_STORY = frozenset({"quote_families", "discrepancies", "claims"})
 WINDOW_DAYS = 365
 # Wide enough for a story reposted months later (recirculation) to meet its first reports.
 MARGIN_DAYS = 183
@@ -300,43 +297,21 @@ class DaskEngine:
 
     # -- collection stages ----------------------------------------------------------------
 
-    def linker(self, stage: Stage) -> Callable[..., Any]:
+    def linker(self, stage: Stage, settings: Settings) -> Callable[..., Any]:
         if stage.name == "stories":
             return self.stories
-        if stage.name in PER_STORY:
+        if stage.per_story:
             return partial(self.per_story, stage.function)
         return stage.function
 
-    def per_story(
-        self,
-        function: Callable[..., Any],
-        articles: Sequence[Article],
-        stories: Sequence[Story],
-        *rest: Any,
-    ) -> Any:
+    def per_story(self, function: Callable[..., Any], *arguments: Any) -> Any:
         """`function` (a stage that reads one story at a time) over groups of stories on the
         workers, each task given only its stories' records; the results joined."""
-        groups = story_groups(stories, 4 * self.workers)
-        if not groups:
-            return function(articles, stories, *rest)
-        # one pass over each argument deals its records to the groups
-        group_of_story = {story.id: n for n, group in enumerate(groups) for story in group}
-        group_of_article = {
-            a: n for n, group in enumerate(groups) for story in group for a in story.article_ids
-        }
-        for article in articles:  # in no story: any group will do
-            group_of_article.setdefault(article.id, 0)
-        dealt = [
-            _deal(value, len(groups), group_of_article, group_of_story)
-            for value in (articles, *rest)
-        ]
-        futures = []
-        for number, group in enumerate(groups):
-            members, *others = (parts[number] for parts in dealt)
-            arguments = [members, group, *others]
-            (shipped,) = self.client.scatter([arguments], hash=False)
-            futures.append(self.client.submit(_call, function, shipped, pure=False))
-        return _joined([future.result() for future in futures])
+        return per_story(function, self._submit, 4 * self.workers, *arguments)
+
+    def _submit(self, function: Callable[..., Any], arguments: list[Any]) -> Future[Any]:
+        (shipped,) = self.client.scatter([arguments], hash=False)
+        return self.client.submit(call, function, shipped, pure=False)
 
     def stories(
         self,
@@ -550,70 +525,6 @@ def _cluster_window(path: str, seeded: bool) -> list[int]:
         table["date"].to_pylist(),
         table["seed"].to_pylist() if seeded else None,
     )
-
-
-def story_groups(stories: Sequence[Story], count: int) -> list[list[Story]]:
-    """Stories dealt into at most `count` groups of about equal numbers of articles
-    (largest first, each to the group with fewest articles so far)."""
-    groups: list[list[Story]] = [[] for _ in range(max(1, min(count, len(stories))))]
-    smallest = [(0, n) for n in range(len(groups))]
-    for story in sorted(stories, key=lambda s: -len(s.article_ids)):
-        size, n = heapq.heappop(smallest)
-        groups[n].append(story)
-        heapq.heappush(smallest, (size + len(story.article_ids), n))
-    return [group for group in groups if group]
-
-
-def _deal(
-    value: Any, count: int, group_of_article: dict[str, int], group_of_story: dict[str, int]
-) -> list[Any]:
-    """A stage argument split into `count` parts, one per group of stories: records with a
-    story_id go with their story, records with an article_id with their article, an index
-    of such records field by field; anything else (entities, name tables) goes whole to
-    every group."""
-    if isinstance(value, (list, tuple)) and value:
-        if hasattr(value[0], "story_id"):
-            key, where = "story_id", group_of_story
-        elif hasattr(value[0], "article_id"):
-            key, where = "article_id", group_of_article
-        elif hasattr(value[0], "content_hash"):  # articles
-            key, where = "id", group_of_article
-        else:
-            return [value] * count
-        parts: list[list[Any]] = [[] for _ in range(count)]
-        for record in value:
-            number = where.get(getattr(record, key))
-            if number is not None:
-                parts[number].append(record)
-        return [type(value)(part) for part in parts]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {
-            f.name: _deal(getattr(value, f.name), count, group_of_article, group_of_story)
-            for f in dataclasses.fields(value)
-        }
-        return [
-            dataclasses.replace(value, **{name: parts[n] for name, parts in fields.items()})
-            for n in range(count)
-        ]
-    return [value] * count
-
-
-def _call(function: Callable[..., Any], arguments: list[Any]) -> Any:
-    return function(*arguments)
-
-
-def _joined(parts: list[Any]) -> Any:
-    """Results of groups as one: sequences end to end, an index field by field."""
-    first = parts[0]
-    if dataclasses.is_dataclass(first) and not isinstance(first, type):
-        return dataclasses.replace(
-            first,
-            **{
-                f.name: _joined([getattr(part, f.name) for part in parts])
-                for f in dataclasses.fields(first)
-            },
-        )
-    return type(first)(item for part in parts for item in part)
 
 
 def time_windows(dates: Sequence[str | None], width: int, margin: int) -> list[list[int]]:

@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol, TypeVar
@@ -28,6 +28,7 @@ from storytrace.settings import Settings
 from storytrace.sources import InputFile, expand_sources
 from storytrace.stages import STAGES, Stage, plan
 from storytrace.store import Store
+from storytrace.story_groups import call, per_story
 
 log = logging.getLogger("storytrace")
 
@@ -78,8 +79,8 @@ class Engine(Protocol):
     def analyse(self, stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
         """Run a per-article stage over every stored article it has not run on."""
 
-    def linker(self, stage: Stage) -> Callable[..., Any]:
-        """The function that runs collection `stage` (its own, or a distributed equal)."""
+    def linker(self, stage: Stage, settings: Settings) -> Callable[..., Any]:
+        """The function that runs collection `stage` (its own, or a parallel equal)."""
 
 
 class LocalEngine:
@@ -117,8 +118,16 @@ class LocalEngine:
     def analyse(self, stage: Stage, store: Store, settings: Settings, report: RunReport) -> None:
         _analyse(stage, store, settings, report, self.pool(settings))
 
-    def linker(self, stage: Stage) -> Callable[..., Any]:
-        return stage.function
+    def linker(self, stage: Stage, settings: Settings) -> Callable[..., Any]:
+        pool = self.pool(settings)
+        if pool is None or not stage.per_story:
+            return stage.function
+
+        # the pool's processes have their models loaded by the per-article stages already
+        def submit(function: Callable[..., Any], arguments: list[Any]) -> Future[Any]:
+            return pool.submit(call, function, arguments)
+
+        return partial(per_story, stage.function, submit, 4 * settings.effective_workers())
 
 
 def run(
@@ -169,7 +178,7 @@ def _run_stages(
         if stage.scope == "article":
             engine.analyse(stage, store, settings, report)
         else:
-            _link(stage, engine.linker(stage), store, settings, report)
+            _link(stage, engine.linker(stage, settings), store, settings, report)
         report.seconds[stage.label] = time.perf_counter() - started
     for label, seconds in report.seconds.items():
         log.info("%s: %.1f s", label, seconds)

@@ -4,9 +4,10 @@ A stage is a pure function over records. Per-article stages (`scope="article"`) 
 item and the run's `Settings` and are mapped over a process pool. Collection stages
 (`scope="collection"`) link across articles: they take everything stored that they
 require (all mentions; all articles and their vectors) and the runner stores their
-output whole. Before anything runs, `plan` checks that each stage's requirements are
-produced by an earlier stage (or are the run's input, `documents`) and names the missing
-producer otherwise.
+output whole; those that read one story at a time (`per_story`) may run on groups of
+stories in parallel (`story_groups`). Before anything runs, `plan` checks that each
+stage's requirements are produced by an earlier stage (or are the run's input,
+`documents`) and names the missing producer otherwise.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Stage:
     requires: frozenset[str]
     produces: frozenset[str]
     function: Callable[..., Any]
+    # a collection stage that reads one story at a time (its records of one story depend
+    # only on that story's): engines may run it on groups of stories in parallel
+    per_story: bool = False
 
     @property
     def label(self) -> str:
@@ -93,6 +97,7 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"articles", "stories", "attributions", "entities"}),
         frozenset({"quote_families"}),
         quote_families,
+        per_story=True,
     ),
     Stage(
         "discrepancies",
@@ -103,6 +108,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         frozenset({"discrepancies"}),
         discrepancies,
+        per_story=True,
     ),
     Stage(
         "claims",
@@ -111,6 +117,7 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"articles", "stories", "attributions", "provenance", "entities"}),
         frozenset({"claims", "denials"}),
         claims,
+        per_story=True,
     ),
     Stage(
         "escalation",

@@ -1,0 +1,122 @@
+"""story_groups: a collection stage that reads one story at a time, run on groups of
+stories in parallel — by the local engine's process pool or on Dask workers.
+
+Stories are dealt into groups of about equal numbers of articles; each group's task gets
+only its stories' records (an article's records go with its story, a story's with it;
+what is not per article or per story, such as the entity table, goes whole to every
+group), and the groups' results are joined end to end. A per-story stage gives the same
+records whichever way its stories are grouped, in group order rather than story order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from storytrace.records import Article, Story
+
+
+class _Pending(Protocol):
+    def result(self) -> Any: ...
+
+
+# sends `function(*arguments)` to a worker: a process pool's or a Dask client's submit
+Submit = Callable[[Callable[..., Any], list[Any]], _Pending]
+
+
+def per_story(
+    function: Callable[..., Any],
+    submit: Submit,
+    groups: int,
+    articles: Sequence[Article],
+    stories: Sequence[Story],
+    *rest: Any,
+) -> Any:
+    """`function(articles, stories, *rest)` over at most `groups` groups of stories, each
+    task sent with `submit`; the results joined."""
+    dealt_stories = story_groups(stories, groups)
+    if len(dealt_stories) < 2:
+        return function(articles, stories, *rest)
+    # one pass over each argument deals its records to the groups
+    group_of_story = {story.id: n for n, group in enumerate(dealt_stories) for story in group}
+    group_of_article = {
+        a: n for n, group in enumerate(dealt_stories) for story in group for a in story.article_ids
+    }
+    for article in articles:  # in no story: any group will do
+        group_of_article.setdefault(article.id, 0)
+    dealt = [
+        deal(value, len(dealt_stories), group_of_article, group_of_story)
+        for value in (articles, *rest)
+    ]
+    pending = []
+    for number, group in enumerate(dealt_stories):
+        members, *others = (parts[number] for parts in dealt)
+        pending.append(submit(function, [members, group, *others]))
+    return joined([task.result() for task in pending])
+
+
+def story_groups(stories: Sequence[Story], count: int) -> list[list[Story]]:
+    """Stories dealt into at most `count` groups of about equal numbers of articles
+    (largest first, each to the group with fewest articles so far)."""
+    groups: list[list[Story]] = [[] for _ in range(max(1, min(count, len(stories))))]
+    smallest = [(0, n) for n in range(len(groups))]
+    for story in sorted(stories, key=lambda s: -len(s.article_ids)):
+        size, n = heapq.heappop(smallest)
+        groups[n].append(story)
+        heapq.heappush(smallest, (size + len(story.article_ids), n))
+    return [group for group in groups if group]
+
+
+def deal(
+    value: Any, count: int, group_of_article: dict[str, int], group_of_story: dict[str, int]
+) -> list[Any]:
+    """A stage argument split into `count` parts, one per group of stories: records with a
+    story_id go with their story, records with an article_id with their article, an index
+    of such records field by field; anything else (entities, name tables) goes whole to
+    every group."""
+    if isinstance(value, (list, tuple)) and value:
+        if hasattr(value[0], "story_id"):
+            key, where = "story_id", group_of_story
+        elif hasattr(value[0], "article_id"):
+            key, where = "article_id", group_of_article
+        elif hasattr(value[0], "content_hash"):  # articles
+            key, where = "id", group_of_article
+        else:
+            return [value] * count
+        parts: list[list[Any]] = [[] for _ in range(count)]
+        for record in value:
+            number = where.get(getattr(record, key))
+            if number is not None:
+                parts[number].append(record)
+        return [type(value)(part) for part in parts]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {
+            f.name: deal(getattr(value, f.name), count, group_of_article, group_of_story)
+            for f in dataclasses.fields(value)
+        }
+        return [
+            dataclasses.replace(value, **{name: parts[n] for name, parts in fields.items()})
+            for n in range(count)
+        ]
+    return [value] * count
+
+
+def call(function: Callable[..., Any], arguments: list[Any]) -> Any:
+    """`function(*arguments)`: what a worker runs for one group (picklable by name)."""
+    return function(*arguments)
+
+
+def joined(parts: list[Any]) -> Any:
+    """Results of groups as one: sequences end to end, an index field by field."""
+    first = parts[0]
+    if dataclasses.is_dataclass(first) and not isinstance(first, type):
+        return dataclasses.replace(
+            first,
+            **{
+                f.name: joined([getattr(part, f.name) for part in parts])
+                for f in dataclasses.fields(first)
+            },
+        )
+    return type(first)(item for part in parts for item in part)
