@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from storytrace.evaluation.stories import clustering_metrics, incremental_labels
-from storytrace.near_copies import near_copies
-from storytrace.records import Article
-from storytrace.stories import cluster, story_text
+from storytrace.link_features import link_features, story_text, term_counts
+from storytrace.near_copies import from_stored, near_copies, signature
+from storytrace.records import Article, Embedding
+from storytrace.settings import Settings
+from storytrace.store import Store
+from storytrace.stories import cluster, stories
 from tests.conftest import SHARED_DATA
 
 BASE = (
@@ -135,3 +139,37 @@ def test_identical_titles_over_different_bodies_are_different_stories() -> None:
     vectors = np.array([[1, 0], [0, 1]], dtype=np.float32)
     labels = cluster(texts, vectors, ["2024-01-01", "2024-01-01"])
     assert labels[0] != labels[1]
+
+
+def test_stored_link_features_give_the_stories_computed_from_the_texts(tmp_path: Path) -> None:
+    """Signatures and term counts read from the store link exactly as those computed from
+    the texts; an article stored without them has them computed; a signature of another
+    MinHash scheme is computed again, never compared."""
+    texts = {
+        "pier-1": BASE,
+        "pier-2": BASE + " Officials said so.",
+        "pier-3": "Engineers inspect the storm-damaged north pier; the Tarn Island ferry waits.",
+        "library": "The library reopened on Monday after a long renovation of its reading rooms.",
+        "quake": "An earthquake of magnitude six shook the mountain villages at dawn.",
+    }
+    articles = [article(key, text, "2024-10-15") for key, text in texts.items()]
+    angle = {"pier-1": 0.0, "pier-2": 0.02, "pier-3": 0.1, "library": 1.4, "quake": 0.8}
+    vectors = {
+        key: Embedding(key, (float(np.cos(a)), float(np.sin(a)))) for key, a in angle.items()
+    }
+    with Store(tmp_path / "s.duckdb") as store:
+        computed = {a.id: link_features(a, Settings(workers=1)) for a in articles[:-1]}
+        store.save_stage_results("link_features/1", ["link_features"], computed)
+        table = store.link_features()
+    assert sorted(table.ids) == ["library", "pier-1", "pier-2", "pier-3"]  # "quake": computed
+    wanted = [a.id for a in articles]
+    story_texts = [story_text(a.title, a.text) for a in articles]
+    assert (table.counts_of(wanted, story_texts) != term_counts(story_texts)).nnz == 0
+    stored = from_stored(table.signature_of()["pier-2"])
+    assert stored is not None and (stored == signature(texts["pier-2"])).all()
+    assert from_stored(b"legacy:" + signature(BASE).tobytes()) is None
+
+    plain = stories(articles, vectors)
+    assert stories(articles, vectors, (), table) == plain
+    assert [(c.article_id, c.duplicate_of) for c in plain.near_copies] == [("pier-2", "pier-1")]
+    assert len(plain.stories) == 3

@@ -63,6 +63,7 @@ from storytrace.candidates import DisjointSets
 from storytrace.dates import day_number
 from storytrace.errors import StorytraceError
 from storytrace.fetch import Fetcher
+from storytrace.link_features import LinkTable
 from storytrace.near_copies import (
     COPY_THRESHOLD,
     band_keys,
@@ -318,8 +319,11 @@ class DaskEngine:
         articles: Sequence[Article],
         vectors: dict[str, Embedding],
         previous: Sequence[Story] = (),
+        features: LinkTable | None = None,
     ) -> StoryIndex:
-        """`stories.stories` on the cluster (see the module docstring)."""
+        """`stories.stories` on the cluster (see the module docstring). The workers compute
+        signatures and term counts from the texts (`features` is not read yet): the same
+        values the stored ones hold."""
         if not articles:
             return StoryIndex((), ())
         return stories_from_labels(

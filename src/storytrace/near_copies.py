@@ -2,10 +2,11 @@
 
 Each article's text becomes a set of word 5-shingles, summarised by a 128-permutation
 MinHash (datasketch); an LSH index tuned for Jaccard 0.8 (`BANDS` bands of `ROWS` hash
-values) proposes candidate pairs, so no pair of articles is compared unless they share a
-band. A candidate pair whose estimated Jaccard similarity reaches `COPY_THRESHOLD` is a
-copy. Within a group of copies each article is marked `duplicate_of` the earliest one (by
-publication date, then input order), with its highest similarity to another member.
+values, datasketch's choice) proposes candidate pairs, so no pair of articles is compared
+unless they share a band. A candidate pair whose estimated Jaccard similarity reaches
+`COPY_THRESHOLD` is a copy. Within a group of copies each article is marked `duplicate_of`
+the earliest one (by publication date, then input order), with its highest similarity to
+another member.
 
 The steps are apart so that the Dask engine can run them on a cluster — signatures per
 article, candidate pairs by a shuffle on `band_keys`, then the same `copy_links` — and
@@ -15,7 +16,7 @@ find exactly the copies `near_copies` finds on one machine.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -32,6 +33,9 @@ _PARAMETERS = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=PERMUTATIONS)
 BANDS, ROWS = _PARAMETERS.b, _PARAMETERS.r
 
 _SIGNATURE_TYPE = MinHash(num_perm=PERMUTATIONS).hashvalues.dtype  # uint32 or uint64
+# datasketch's permutation scheme: signatures of different schemes must never be compared,
+# so a stored signature carries the name of its scheme
+_SCHEME: str = MinHash(num_perm=PERMUTATIONS).scheme
 Pair = tuple[str, str, float]  # two article ids and their estimated Jaccard similarity
 
 
@@ -59,6 +63,20 @@ def signature_from_bytes(raw: bytes) -> np.ndarray:
     return np.frombuffer(raw, _SIGNATURE_TYPE)
 
 
+def stored_signature(text: str) -> bytes:
+    """The text's signature as the store keeps it: the scheme's name, then the values."""
+    return f"{_SCHEME}:".encode() + signature(text).tobytes()
+
+
+def from_stored(raw: bytes) -> np.ndarray | None:
+    """A stored signature's values; None when it was made by another scheme (another
+    datasketch): it must be computed again."""
+    scheme, _, values = raw.partition(b":")
+    if scheme.decode(errors="replace") != _SCHEME:
+        return None
+    return signature_from_bytes(values)
+
+
 def band_keys(values: np.ndarray) -> list[bytes]:
     """One key per LSH band: two signatures are candidates when any of their keys agree."""
     return [
@@ -72,27 +90,40 @@ def similarity(left: np.ndarray, right: np.ndarray) -> float:
     return float(np.count_nonzero(left == right)) / len(left)
 
 
-def near_copies(articles: Sequence[Article]) -> tuple[NearCopy, ...]:
-    index = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=PERMUTATIONS)
+def near_copies(
+    articles: Sequence[Article], known: Mapping[str, bytes] | None = None
+) -> tuple[NearCopy, ...]:
+    """The near copies among `articles`; `known` holds signatures computed earlier
+    (`link_features`), by article id: the others are computed here.
+
+    The LSH index is a dictionary from band key to the articles holding it: the candidates
+    are those datasketch's `MinHashLSH` proposes, without building a MinHash object per
+    stored signature (which cost more than the search itself)."""
+    holders: dict[bytes, list[str]] = {}
     signatures: dict[str, np.ndarray] = {}
     pairs: list[Pair] = []
     # Articles with the same signature are copies of one another: only one of them enters
     # the index, so 10,000 copies of one text cost 10,000 signatures, not 10^8 comparisons.
     first_with: dict[bytes, str] = {}
     for article in articles:
-        summary = minhash(article.text)
-        values = summary.hashvalues
+        stored = known.get(article.id) if known else None
+        values = from_stored(stored) if stored else None
+        if values is None:
+            values = signature(article.text)
         digest = values.tobytes()
         if digest in first_with:
             pairs.append((article.id, first_with[digest], 1.0))
             continue
         first_with[digest] = article.id
         signatures[article.id] = values
-        for other in index.query(summary):
+        keys = band_keys(values)
+        candidates = {other for key in keys for other in holders.get(key, ())}
+        for other in sorted(candidates):
             score = similarity(values, signatures[other])
             if score >= COPY_THRESHOLD:
                 pairs.append((article.id, other, score))
-        index.insert(article.id, summary)
+        for key in keys:
+            holders.setdefault(key, []).append(article.id)
     return copy_links(articles, pairs)
 
 

@@ -137,6 +137,17 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkFeatures:
+    """What story linking reads of an article (`link_features`): its MinHash signature
+    (`near_copies.stored_signature`) and its hashed term counts (columns and counts)."""
+
+    article_id: str
+    signature: bytes
+    terms: tuple[int, ...]
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Embedding:
     """An article's sentence vector (L2-normalised)."""
 

@@ -202,7 +202,11 @@ def _link(
             store.save_entities(function(store.mentions(), settings))
         elif stage.name == "stories":
             # incremental: the stored stories stay, new articles join them or open new ones
-            store.save_stories(function(store.articles(), store.embeddings(), store.stories()))
+            store.save_stories(
+                function(
+                    store.articles(), store.embeddings(), store.stories(), store.link_features()
+                )
+            )
         elif stage.name == "provenance":
             store.save_provenance(
                 function(

@@ -24,6 +24,7 @@ from storytrace.entities import entities
 from storytrace.errors import PlanError
 from storytrace.escalation import escalation
 from storytrace.extract import extract_article
+from storytrace.link_features import link_features
 from storytrace.parse import parse_article
 from storytrace.provenance import provenance
 from storytrace.quote_families import quote_families
@@ -75,10 +76,18 @@ STAGES: tuple[Stage, ...] = (
         "embeddings", 1, "article", frozenset({"articles"}), frozenset({"embeddings"}), embeddings
     ),
     Stage(
+        "link_features",
+        1,
+        "article",
+        frozenset({"articles"}),
+        frozenset({"link_features"}),
+        link_features,
+    ),
+    Stage(
         "stories",
         1,
         "collection",
-        frozenset({"articles", "embeddings"}),
+        frozenset({"articles", "embeddings", "link_features"}),
         frozenset({"stories", "near_copies"}),
         stories,
     ),

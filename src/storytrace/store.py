@@ -17,13 +17,17 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import sparse
 
 from storytrace.claims import ClaimIndex, claim_from_dict, denial_from_dict
 from storytrace.discrepancies import discrepancy_from_dict
 from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
 from storytrace.events import event_from_dict, event_to_dict
+from storytrace.link_features import TERM_BUCKETS, LinkTable
 from storytrace.provenance import ProvenanceIndex
 from storytrace.quote_families import family_from_dict, family_to_dict
 from storytrace.records import (
@@ -37,6 +41,7 @@ from storytrace.records import (
     Event,
     EventLink,
     LedgerEntry,
+    LinkFeatures,
     Mention,
     NamedOrigin,
     NearCopy,
@@ -163,6 +168,13 @@ MIGRATIONS: tuple[str, ...] = (
         target_country VARCHAR, copy_of VARCHAR
     );
     """,
+    # 11: what story linking reads of each article: MinHash signature, hashed term counts
+    """
+    CREATE TABLE link_features (
+        article_id VARCHAR NOT NULL, signature BLOB NOT NULL, terms INTEGER[] NOT NULL,
+        counts INTEGER[] NOT NULL
+    );
+    """,
 )
 
 # Per-article products: the table each is stored in, the record type that goes there (a
@@ -202,6 +214,16 @@ PRODUCT_TABLES: dict[str, tuple[str, type, Callable[[Any], dict[str, Any]]]] = {
         "embeddings",
         Embedding,
         lambda e: {"article_id": e.article_id, "vector": list(e.vector)},
+    ),
+    "link_features": (
+        "link_features",
+        LinkFeatures,
+        lambda f: {
+            "article_id": f.article_id,
+            "signature": f.signature,
+            "terms": list(f.terms),
+            "counts": list(f.counts),
+        },
     ),
     "mentions": (
         "mentions",
@@ -588,6 +610,28 @@ class Store:
             Entity(eid, name, kind, tuple(aliases or ()), tuple(ids or ()), tuple(roles or ()))
             for eid, name, kind, aliases, ids, roles in rows
         ]
+
+    def link_features(self) -> LinkTable:
+        """Every article's link features, the term counts as one sparse matrix (read as
+        Arrow columns: a store of 100,000 articles holds some 30 million counts)."""
+        table: pa.Table = self._db.sql(
+            "SELECT article_id, signature, terms, counts FROM link_features ORDER BY article_id"
+        ).to_arrow_table()
+        if not table.num_rows:
+            return LinkTable([], [], sparse.csr_matrix((0, TERM_BUCKETS)))
+        terms = table.column("terms").combine_chunks()
+        offsets = terms.offsets.to_numpy(zero_copy_only=False)
+        matrix = sparse.csr_matrix(
+            (
+                pc.list_flatten(table.column("counts")).to_numpy().astype(np.float64),
+                pc.list_flatten(terms).to_numpy(),
+                offsets - offsets[0],
+            ),
+            shape=(table.num_rows, TERM_BUCKETS),
+        )
+        return LinkTable(
+            table.column("article_id").to_pylist(), table.column("signature").to_pylist(), matrix
+        )
 
     def embeddings(self) -> dict[str, Embedding]:
         rows = self._db.execute("SELECT article_id, vector FROM embeddings").fetchall()

@@ -37,10 +37,11 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.neighbors import NearestNeighbors
 
 from storytrace.dates import day_number
+from storytrace.link_features import LinkTable, story_text, term_counts
 from storytrace.near_copies import near_copies
 from storytrace.records import Article, Embedding, NearCopy, Story
 
@@ -68,17 +69,26 @@ def stories(
     articles: Sequence[Article],
     vectors: dict[str, Embedding],
     previous: Sequence[Story] = (),
+    features: LinkTable | None = None,
 ) -> StoryIndex:
     """Group `articles` into stories; `vectors` holds each article's sentence vector.
 
     With `previous` stories, the update is incremental: their articles stay together,
     and only the articles in no previous story look for neighbours, joining a story or
     opening a new one (two stories merge only when a new article shows they are one).
+    `features`, the stored `link_features`, spare computing signatures and term counts
+    again (any article without them has them computed here).
     """
     if not articles:
         return StoryIndex((), ())
     texts, matrix, dates, seed = cluster_inputs(articles, vectors, previous)
-    return stories_from_labels(articles, cluster(texts, matrix, dates, seed), near_copies(articles))
+    counts = None
+    signatures = None
+    if features is not None:
+        counts = features.counts_of([a.id for a in articles], texts)
+        signatures = features.signature_of()
+    labels = cluster(texts, matrix, dates, seed, counts)
+    return stories_from_labels(articles, labels, near_copies(articles, signatures))
 
 
 def cluster_inputs(
@@ -112,28 +122,27 @@ def stories_from_labels(
     return StoryIndex(tuple(built), copies)
 
 
-def story_text(title: str | None, text: str) -> str:
-    """The text TF-IDF reads: the headline counts twice, it names the event."""
-    return f"{title or ''}\n{title or ''}\n{text}"
-
-
 def cluster(
     texts: list[str],
     vectors: np.ndarray,
     dates: Sequence[str | None],
     seed: Sequence[int] | None = None,
+    counts: sparse.csr_matrix | None = None,
 ) -> list[int]:
     """A cluster label per text: average-link over candidate pairs (see module doc).
 
     `seed` gives texts already clustered their cluster number (-1 for a new text): those
-    clusters start formed, and only the new texts' neighbours become candidate pairs."""
+    clusters start formed, and only the new texts' neighbours become candidate pairs.
+    `counts`, the texts' term counts (`link_features.term_counts`) when already known,
+    spares reading the texts again."""
     count = len(texts)
     if count == 1:
         return [0]
-    try:
-        tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
-    except ValueError:  # not one word in any text: the sentence vectors decide alone
-        tfidf = sparse.csr_matrix((count, 1), dtype=np.float64)
+    # the weights are fitted over the whole collection on every call; the counts are each
+    # article's own (stored by `link_features`), so only new texts are read again
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(
+        _used_columns(term_counts(texts) if counts is None else counts)
+    )
     views: list[tuple[float, sparse.csr_matrix | np.ndarray]] = [
         (TFIDF_WEIGHT, sparse.csr_matrix(tfidf)),
         (1 - TFIDF_WEIGHT, vectors),
@@ -221,6 +230,17 @@ def cluster(
             else:
                 rejected[key] = state
     return [find(i) for i in range(count)]
+
+
+def _used_columns(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The counts with only the columns some text uses, in their order: scipy's element-wise
+    products allocate per column, and most of the 2^22 hashed columns are empty."""
+    used = np.bincount(counts.indices, minlength=counts.shape[1]) > 0
+    position = np.cumsum(used) - 1
+    return sparse.csr_matrix(
+        (counts.data, position[counts.indices], counts.indptr),
+        shape=(counts.shape[0], max(1, int(used.sum()))),
+    )
 
 
 def _neighbourhoods(asking: list[int], days: Sequence[int | None], count: int) -> list[list[int]]:

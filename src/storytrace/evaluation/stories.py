@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from storytrace import stories as story_linking
 from storytrace.embeddings import lead_text
 from storytrace.evaluation import Metric, Scorecard
+from storytrace.link_features import story_text
 from storytrace.models import encode_texts
 
 ANCHOR = (
@@ -77,7 +78,7 @@ def score_stories(path: Path, workers: int, limit: int | None = None) -> Scoreca
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ][:limit]
     titles = [row.get("title") or "" for row in rows]
-    texts = [story_linking.story_text(t, row["text"]) for t, row in zip(titles, rows, strict=True)]
+    texts = [story_text(t, row["text"]) for t, row in zip(titles, rows, strict=True)]
     leads = [lead_text(t, row["text"]) for t, row in zip(titles, rows, strict=True)]
     vectors = encode_texts(leads)
     gold = [row["story"] for row in rows]

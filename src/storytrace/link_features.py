@@ -1,0 +1,99 @@
+"""link_features: what story linking reads of each article, computed once per article.
+
+- The MinHash signature of the article's word shingles (near copies, `near_copies`).
+- The article's term counts over its story text (the headline twice, then the text: the
+  rare words, names and numbers that tell one event from another), hashed into
+  `TERM_BUCKETS` columns by scikit-learn's `HashingVectorizer`. Hashing keeps no
+  vocabulary, so an article's counts never change once computed: a later run reads them
+  from the store instead of reading every text again, which is what makes adding a few
+  articles to a large store cheap (story linking weighs the counts by TF-IDF over the
+  whole collection, `stories.cluster`). With 2^22 columns two words of a news collection
+  rarely share one.
+
+Per article, so it runs on the process pool (or the Dask workers) with the other
+per-article stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from storytrace.near_copies import stored_signature
+from storytrace.records import Article, LinkFeatures
+from storytrace.settings import Settings
+
+TERM_BUCKETS = 2**22
+_HASHER = HashingVectorizer(
+    n_features=TERM_BUCKETS,
+    alternate_sign=False,
+    norm=None,
+    stop_words="english",
+    dtype=np.float64,
+)
+
+
+@dataclass(frozen=True)
+class LinkTable:
+    """The stored link features of many articles (`Store.link_features`): row i of
+    `counts` and `signatures[i]` are those of `ids[i]`."""
+
+    ids: list[str]
+    signatures: list[bytes]
+    counts: sparse.csr_matrix
+
+    def counts_of(self, ids: Sequence[str], texts: Sequence[str]) -> sparse.csr_matrix:
+        """The term counts of the articles `ids` in that order: stored rows where there are
+        some, counted from `texts` (the articles' story texts) where not."""
+        row = {aid: position for position, aid in enumerate(self.ids)}
+        missing = [k for k, aid in enumerate(ids) if aid not in row]
+        counted = term_counts([texts[k] for k in missing]) if missing else None
+        order = np.empty(len(ids), dtype=np.int64)
+        extra = iter(range(len(self.ids), len(self.ids) + len(missing)))
+        for k, aid in enumerate(ids):
+            order[k] = row[aid] if aid in row else next(extra)
+        every = self.counts if counted is None else sparse.vstack([self.counts, counted])
+        return sparse.csr_matrix(every)[order]
+
+    def signature_of(self) -> dict[str, bytes]:
+        return dict(zip(self.ids, self.signatures, strict=True))
+
+
+def story_text(title: str | None, text: str) -> str:
+    """The text the term counts read: the headline counts twice, it names the event."""
+    return f"{title or ''}\n{title or ''}\n{text}"
+
+
+def term_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    """One row of hashed term counts per text (`TERM_BUCKETS` columns)."""
+    return sparse.csr_matrix(_HASHER.transform(texts))
+
+
+def counts_matrix(rows: Sequence[tuple[Sequence[int], Sequence[int]]]) -> sparse.csr_matrix:
+    """Stacked term-count rows from (columns, counts) pairs, as `link_features` keeps them."""
+    lengths = np.fromiter((len(columns) for columns, _ in rows), dtype=np.int64, count=len(rows))
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = np.fromiter(
+        (c for columns, _ in rows for c in columns), dtype=np.int32, count=int(indptr[-1])
+    )
+    data = np.fromiter(
+        (n for _, counts in rows for n in counts), dtype=np.float64, count=int(indptr[-1])
+    )
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), TERM_BUCKETS))
+
+
+def link_features(article: Article, settings: Settings) -> tuple[LinkFeatures, ...]:
+    counts = term_counts([story_text(article.title, article.text)])
+    return (
+        LinkFeatures(
+            article.id,
+            stored_signature(article.text),
+            tuple(counts.indices.tolist()),
+            tuple(int(n) for n in counts.data.tolist()),
+        ),
+    )
