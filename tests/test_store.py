@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from storytrace.errors import StoreError
-from storytrace.records import Article, LedgerEntry
+from storytrace.records import Article, Embedding, LedgerEntry
 from storytrace.store import MIGRATIONS, Store
 
 
@@ -74,3 +75,24 @@ def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StoreError, match="schema version 999"):
         Store(path)
+
+
+def test_sentence_vectors_come_back_as_one_matrix(store: Store) -> None:
+    """`embeddings()` reads the vectors as a float32 matrix and makes a record only when one
+    is asked for: the same values as saved, by article id."""
+    saved = {
+        "a1": Embedding("a1", (0.6, 0.8, 0.0)),
+        "a2": Embedding("a2", (0.0, 0.28, 0.96)),
+    }
+    store.save_stage_results("embeddings/1", ["embeddings"], {k: (v,) for k, v in saved.items()})
+    vectors = store.embeddings()
+    assert len(vectors) == 2 and set(vectors) == {"a1", "a2"}
+    assert vectors == {
+        k: Embedding(k, tuple(float(np.float32(x)) for x in v.vector)) for k, v in saved.items()
+    }
+    rows = vectors.rows(["a2", "missing", "a1"])
+    assert rows.dtype == np.float32 and rows.shape == (3, 3)
+    assert rows[1].tolist() == [0.0, 0.0, 0.0]  # an article without a vector
+    assert np.allclose(rows[[0, 2]], [saved["a2"].vector, saved["a1"].vector])
+    with Store(":memory:") as empty:
+        assert len(empty.embeddings()) == 0

@@ -46,7 +46,7 @@ import shutil
 import tempfile
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -317,7 +317,7 @@ class DaskEngine:
     def stories(
         self,
         articles: Sequence[Article],
-        vectors: dict[str, Embedding],
+        vectors: Mapping[str, Embedding],
         previous: Sequence[Story] = (),
         features: LinkTable | None = None,
     ) -> StoryIndex:
@@ -367,7 +367,7 @@ class DaskEngine:
     def _story_labels(
         self,
         articles: Sequence[Article],
-        vectors: dict[str, Embedding],
+        vectors: Mapping[str, Embedding],
         previous: Sequence[Story],
     ) -> list[int]:
         texts, matrix, dates, seed = cluster_inputs(articles, vectors, previous)

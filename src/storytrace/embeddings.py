@@ -8,6 +8,10 @@ once per article.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
+
 from storytrace.models import encode_texts
 from storytrace.records import Article, Embedding
 from storytrace.settings import Settings
@@ -23,3 +27,31 @@ def lead_text(title: str | None, text: str) -> str:
 def embeddings(article: Article, settings: Settings) -> tuple[Embedding, ...]:
     vector = encode_texts([lead_text(article.title, article.text)])[0]
     return (Embedding(article.id, tuple(float(x) for x in vector)),)
+
+
+class StoredEmbeddings(Mapping[str, Embedding]):
+    """The stored sentence vectors by article id, held as one float32 matrix: as records, a
+    store of 100,000 articles would hold 38 million Python floats (a gigabyte); a record is
+    made only when one is asked for, and `rows` gives the matrix rows directly."""
+
+    def __init__(self, ids: list[str], matrix: np.ndarray) -> None:
+        self._row = {aid: position for position, aid in enumerate(ids)}
+        self.matrix = matrix
+
+    def __getitem__(self, article_id: str) -> Embedding:
+        return Embedding(article_id, tuple(self.matrix[self._row[article_id]].tolist()))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def rows(self, ids: Sequence[str]) -> np.ndarray:
+        """The vectors of `ids` in that order; zeros for an article without one."""
+        found = np.zeros((len(ids), self.matrix.shape[1]), dtype=np.float32)
+        for position, aid in enumerate(ids):
+            row = self._row.get(aid)
+            if row is not None:
+                found[position] = self.matrix[row]
+        return found

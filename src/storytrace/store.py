@@ -24,6 +24,7 @@ from scipy import sparse
 
 from storytrace.claims import ClaimIndex, claim_from_dict, denial_from_dict
 from storytrace.discrepancies import discrepancy_from_dict
+from storytrace.embeddings import StoredEmbeddings
 from storytrace.entities import EntityIndex
 from storytrace.errors import StoreError
 from storytrace.events import event_from_dict, event_to_dict
@@ -633,9 +634,15 @@ class Store:
             table.column("article_id").to_pylist(), table.column("signature").to_pylist(), matrix
         )
 
-    def embeddings(self) -> dict[str, Embedding]:
-        rows = self._db.execute("SELECT article_id, vector FROM embeddings").fetchall()
-        return {aid: Embedding(aid, tuple(vector)) for aid, vector in rows}
+    def embeddings(self) -> StoredEmbeddings:
+        """Every article's sentence vector, read as one matrix (see `StoredEmbeddings`)."""
+        table: pa.Table = self._db.sql(
+            "SELECT article_id, vector FROM embeddings ORDER BY article_id"
+        ).to_arrow_table()
+        ids = table.column("article_id").to_pylist()
+        values = pc.list_flatten(table.column("vector")).to_numpy().astype(np.float32)
+        width = len(values) // len(ids) if ids else 0
+        return StoredEmbeddings(ids, values.reshape(len(ids), width))
 
     def near_copies(self) -> list[NearCopy]:
         rows = self._db.execute(

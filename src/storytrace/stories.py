@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.neighbors import NearestNeighbors
 
 from storytrace.dates import day_number
+from storytrace.embeddings import StoredEmbeddings
 from storytrace.link_features import LinkTable, story_text, term_counts
 from storytrace.near_copies import near_copies
 from storytrace.records import Article, Embedding, NearCopy, Story
@@ -56,6 +57,7 @@ EXACT_LIMIT = 5_000
 WINDOW_DAYS = 28  # a window, sliding by half its width
 RARE_TERMS = 8  # an article's most distinctive words, for blocking
 CELL_SIZE = 1_000  # articles per cell of the sentence-vector index
+CELL_SAMPLE = 100  # articles per cell the cells are learnt from
 MAX_POSTINGS = 200
 
 
@@ -67,7 +69,7 @@ class StoryIndex:
 
 def stories(
     articles: Sequence[Article],
-    vectors: dict[str, Embedding],
+    vectors: Mapping[str, Embedding],
     previous: Sequence[Story] = (),
     features: LinkTable | None = None,
 ) -> StoryIndex:
@@ -92,16 +94,19 @@ def stories(
 
 
 def cluster_inputs(
-    articles: Sequence[Article], vectors: dict[str, Embedding], previous: Sequence[Story] = ()
+    articles: Sequence[Article], vectors: Mapping[str, Embedding], previous: Sequence[Story] = ()
 ) -> tuple[list[str], np.ndarray, list[str | None], list[int] | None]:
     """`cluster`'s arguments for `articles`: texts, vectors, dates and the seed labels that
     keep `previous` stories together (None when there are none)."""
     story_of = {aid: number for number, story in enumerate(previous) for aid in story.article_ids}
     seed = [story_of.get(a.id, -1) for a in articles] if story_of else None
-    matrix = np.array(
-        [vectors[a.id].vector if a.id in vectors else _zeros(vectors) for a in articles],
-        dtype=np.float32,
-    )
+    if isinstance(vectors, StoredEmbeddings):  # the store's: already a matrix
+        matrix = vectors.rows([a.id for a in articles])
+    else:
+        matrix = np.array(
+            [vectors[a.id].vector if a.id in vectors else _zeros(vectors) for a in articles],
+            dtype=np.float32,
+        )
     return (
         [story_text(a.title, a.text) for a in articles],
         matrix,
@@ -270,8 +275,13 @@ def _cells(vectors: np.ndarray) -> list[list[int]]:
     from sklearn.cluster import MiniBatchKMeans
 
     cells = max(2, round(len(vectors) / CELL_SIZE))
-    kmeans = MiniBatchKMeans(n_clusters=cells, random_state=0, n_init=1, batch_size=4096)
-    distances = kmeans.fit(vectors).transform(vectors)
+    kmeans = MiniBatchKMeans(
+        n_clusters=cells, random_state=0, n_init=1, batch_size=4096, init_size=10 * cells
+    )
+    # the cells are learnt from a fixed sample (`CELL_SAMPLE` per cell): placing the articles
+    # is then the only cost that grows with the store, which an update pays again
+    sample = np.random.default_rng(0).permutation(len(vectors))[: cells * CELL_SAMPLE]
+    distances = kmeans.fit(vectors[np.sort(sample)]).transform(vectors)
     nearest = np.argsort(distances, axis=1)[:, :2]
     members: list[list[int]] = [[] for _ in range(cells)]
     for i, (first, second) in enumerate(nearest.tolist()):
@@ -386,6 +396,6 @@ def _story(members: list[Article]) -> Story:
     return Story(story_id, title, tuple(a.id for a in ordered))
 
 
-def _zeros(vectors: dict[str, Embedding]) -> tuple[float, ...]:
+def _zeros(vectors: Mapping[str, Embedding]) -> tuple[float, ...]:
     width = len(next(iter(vectors.values())).vector) if vectors else 384
     return (0.0,) * width
