@@ -124,11 +124,18 @@ def measure(size: int) -> dict[str, float]:
         store_articles(store, 0, size)
         # the stage holds what it reads from the store, not this process's corpus
         articles[:size] = [articles[0]] * size
+        setup_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         full = stage(store)
         store_articles(store, size, size + ADDED)
         update = stage(store)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"size": size, "link_seconds": full, "update_seconds": update, "peak_mb": peak_mb}
+    return {
+        "size": size,
+        "link_seconds": full,
+        "update_seconds": update,
+        "peak_mb": peak_mb,
+        "setup_mb": setup_mb,
+    }
 
 
 def main() -> None:
@@ -153,7 +160,7 @@ def main() -> None:
             f"articles: {size}  link_seconds: {result['link_seconds']:.1f}  "
             f"update_{ADDED}_seconds: {result['update_seconds']:.1f} "
             f"({result['update_seconds'] / result['link_seconds']:.3f} of a full link)  "
-            f"peak_mb: {result['peak_mb']:.0f}"
+            f"peak_mb: {result['peak_mb']:.0f} (before the stage: {result['setup_mb']:.0f})"
         )
     by_size = {r["size"]: r for r in results}
     for small, large in ((1000, 10000), (10000, 100000)):

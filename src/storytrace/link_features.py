@@ -5,7 +5,7 @@
   rare words, names and numbers that tell one event from another), hashed into
   `TERM_BUCKETS` columns by scikit-learn's `HashingVectorizer`. Hashing keeps no
   vocabulary, so an article's counts never change once computed: a later run reads them
-  from the store instead of reading every text again, which is what makes adding a few
+  from the store instead of tokenising every text again, which is what makes adding a few
   articles to a large store cheap (story linking weighs the counts by TF-IDF over the
   whole collection, `stories.cluster`). With 2^22 columns two words of a news collection
   rarely share one.
@@ -60,6 +60,7 @@ class LinkTable:
         return sparse.csr_matrix(every)[order]
 
     def signature_of(self) -> dict[str, bytes]:
+        """The stored signatures by article id (`near_copies.stored_signature`)."""
         return dict(zip(self.ids, self.signatures, strict=True))
 
 
@@ -71,20 +72,6 @@ def story_text(title: str | None, text: str) -> str:
 def term_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """One row of hashed term counts per text (`TERM_BUCKETS` columns)."""
     return sparse.csr_matrix(_HASHER.transform(texts))
-
-
-def counts_matrix(rows: Sequence[tuple[Sequence[int], Sequence[int]]]) -> sparse.csr_matrix:
-    """Stacked term-count rows from (columns, counts) pairs, as `link_features` keeps them."""
-    lengths = np.fromiter((len(columns) for columns, _ in rows), dtype=np.int64, count=len(rows))
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    indices = np.fromiter(
-        (c for columns, _ in rows for c in columns), dtype=np.int32, count=int(indptr[-1])
-    )
-    data = np.fromiter(
-        (n for _, counts in rows for n in counts), dtype=np.float64, count=int(indptr[-1])
-    )
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), TERM_BUCKETS))
 
 
 def link_features(article: Article, settings: Settings) -> tuple[LinkFeatures, ...]:
