@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn import config_context
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.neighbors import NearestNeighbors
 
@@ -61,6 +62,8 @@ RARE_TERMS = 8  # an article's most distinctive words, for blocking
 CELL_SIZE = 1_000  # articles per cell of the sentence-vector index
 CELL_SAMPLE = 100  # articles per cell the cells are learnt from
 MAX_POSTINGS = 200
+NEIGHBOUR_MEMORY_MB = 64
+PAIR_BLOCK = 20_000  # pairs whose similarities are computed at once (bounds the memory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +306,10 @@ def _nearest_pairs(
     neighbours = NearestNeighbors(n_neighbors=min(NEIGHBOURS + 1, len(group)), metric="cosine")
     rows = matrix[group]
     position = {i: n for n, i in enumerate(group)}
-    _, indices = neighbours.fit(rows).kneighbors(rows[[position[i] for i in queries]])
+    # scikit-learn computes the distances in chunks of up to `working_memory` MB (1 GB by
+    # default): most of linking's peak memory at 100k articles; smaller chunks cost no time
+    with config_context(working_memory=NEIGHBOUR_MEMORY_MB):
+        _, indices = neighbours.fit(rows).kneighbors(rows[[position[i] for i in queries]])
     return {
         (min(i, group[j]), max(i, group[j]))
         for i, row in zip(queries, indices, strict=True)
@@ -348,8 +354,8 @@ def _similarities(
     if not pairs:
         return {}
     left, right = (np.array(side) for side in zip(*pairs, strict=True))
-    for start in range(0, len(pairs), 100_000):
-        block = slice(start, start + 100_000)
+    for start in range(0, len(pairs), PAIR_BLOCK):
+        block = slice(start, start + PAIR_BLOCK)
         for weight, matrix in views:
             a, b = matrix[left[block]], matrix[right[block]]
             if sparse.issparse(a):
