@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.preprocessing import MultiLabelBinarizer
 
 from storytrace.candidates import DisjointSets
 from storytrace.models import encode_texts
@@ -170,17 +171,7 @@ def _similar_pairs(
 def _sharing_pairs(carriers: Sequence[str], words: Sequence[set[str]]) -> list[tuple[int, int]]:
     """Pairs (i < j, sorted) of units of different carriers sharing two words or more: one
     sparse product of the units' word incidence, not a loop over all pairs."""
-    vocabulary: dict[str, int] = {}
-    rows, columns = [], []
-    for unit, bag in enumerate(words):
-        for word in bag:
-            rows.append(unit)
-            columns.append(vocabulary.setdefault(word, len(vocabulary)))
-    if not vocabulary:
-        return []
-    incidence = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(words), len(vocabulary))
-    )
+    incidence = MultiLabelBinarizer(sparse_output=True).fit_transform(words).astype(np.int32)
     shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
     found = [
         (int(i), int(j))

@@ -50,14 +50,14 @@ class LinkTable:
         """The term counts of the articles `ids` in that order: stored rows where there are
         some, counted from `texts` (the articles' story texts) where not."""
         row = {aid: position for position, aid in enumerate(self.ids)}
-        missing = [k for k, aid in enumerate(ids) if aid not in row]
-        counted = term_counts([texts[k] for k in missing]) if missing else None
-        order = np.empty(len(ids), dtype=np.int64)
-        extra = iter(range(len(self.ids), len(self.ids) + len(missing)))
-        for k, aid in enumerate(ids):
-            order[k] = row[aid] if aid in row else next(extra)
-        every = self.counts if counted is None else sparse.vstack([self.counts, counted])
-        return sparse.csr_matrix(every)[order]
+        order = np.array([row.get(aid, -1) for aid in ids], dtype=np.int64)
+        missing = np.flatnonzero(order < 0)
+        if not len(missing):
+            return self.counts[order]
+        # the counted rows go below the stored ones
+        order[missing] = np.arange(len(self.ids), len(self.ids) + len(missing))
+        counted = term_counts([texts[k] for k in missing.tolist()])
+        return sparse.csr_matrix(sparse.vstack([self.counts, counted]))[order]
 
     def signature_of(self) -> dict[str, bytes]:
         """The stored signatures by article id (`near_copies.stored_signature`)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -123,12 +124,7 @@ def near_copies(
         starts = np.flatnonzero(np.r_[True, keys[order][1:] != keys[order][:-1]])
         for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
             if end - start > 1:
-                members = sorted(indexed[order[start:end]].tolist())
-                candidates.update(
-                    (members[a], members[b])
-                    for a in range(len(members))
-                    for b in range(a + 1, len(members))
-                )
+                candidates.update(combinations(sorted(indexed[order[start:end]].tolist()), 2))
     for earlier, later in sorted(candidates):
         score = similarity(matrix[later], matrix[earlier])
         if score >= COPY_THRESHOLD:
