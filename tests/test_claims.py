@@ -126,6 +126,7 @@ def test_only_sentences_with_a_partner_in_another_article_are_encoded() -> None:
     of the vectors gives, and a sentence sharing no two content words with a sentence of
     another article is never encoded."""
     from storytrace.claims import _close_pairs, _similar_pairs
+    from storytrace.models import encode_together
     from storytrace.reuse import content_words
 
     sentences = [
@@ -144,7 +145,7 @@ def test_only_sentences_with_a_partner_in_another_article_are_encoded() -> None:
         encoded.extend(texts)
         return encoder(texts)
 
-    pairs = _similar_pairs(units, words, counting)
+    (pairs,) = encode_together([_similar_pairs(units, words)], counting)
     every = [
         (i, j)
         for i, j in _close_pairs(encoder([span.text for _, span in units]))

@@ -33,3 +33,32 @@ def test_bfloat16_stays_a_cosine_away_from_float32(monkeypatch: pytest.MonkeyPat
         vectors[flag] = encode_texts(sentences)
     models.bf16_native.cache_clear()
     assert float((vectors["0"] * vectors["1"]).sum(axis=1).min()) > 0.999
+
+
+def test_jobs_encoded_together_get_their_own_vectors_in_order() -> None:
+    """`encode_together` serves many jobs' texts in one call per bulk, sends each job the
+    rows of its own texts, keeps the results in job order (a job needing nothing, or asking
+    twice, included), and starts no more jobs than a bulk holds before encoding."""
+    calls: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return np.array([[float(len(t)), float(t.count("a"))] for t in texts]).reshape(-1, 2)
+
+    def job(texts: list[str], again: list[str] | None = None) -> models.NeedsVectors[list[float]]:
+        if not texts:
+            return []
+        vectors = yield texts
+        seen = [float(v[0]) for v in vectors]
+        if again:
+            seen += [float(v[0]) for v in (yield again)]
+        return seen
+
+    jobs = [job(["aa", "b"]), job([]), job(["cccc"], again=["ddddd"]), job(["e" * 7])]
+    assert list(models.encode_together(jobs, encode)) == [[2, 1], [], [4, 5], [7]]
+    assert calls == [["aa", "b", "cccc", "e" * 7], ["ddddd"]]
+
+    calls.clear()
+    jobs = [job(["aa", "b"]), job(["c"]), job(["dd", "e"])]
+    assert list(models.encode_together(jobs, encode, bulk=3)) == [[2, 1], [1], [2, 1]]
+    assert calls == [["aa", "b", "c"], ["dd", "e"]]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +32,8 @@ from scipy import sparse
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from storytrace.candidates import DisjointSets
-from storytrace.models import encode_texts
+from storytrace.models import Encoder, NeedsVectors, encode_texts, encode_together
 from storytrace.provenance import ProvenanceIndex
-from storytrace.quote_families import Encoder
 from storytrace.records import (
     Article,
     Attribution,
@@ -80,18 +79,16 @@ def claims(
     for edge in traced.edges:
         edges_of[edge.story_id].append(edge)
     origin_of = {origin.story_id: origin.name for origin in traced.origins}
-    found: list[Claim] = []
-    for story in stories:
-        members = [by_id[a] for a in story.article_ids if a in by_id]
-        if len(members) >= 2:
-            found += story_claims(
-                story.id,
-                members,
-                held,
-                edges_of[story.id],
-                origin_of.get(story.id),
-                encode or encode_texts,
-            )
+
+    def jobs() -> Iterator[NeedsVectors[list[Claim]]]:
+        for story in stories:
+            members = [by_id[a] for a in story.article_ids if a in by_id]
+            if len(members) >= 2:
+                yield story_claims(
+                    story.id, members, held, edges_of[story.id], origin_of.get(story.id)
+                )
+
+    found = [c for told in encode_together(jobs(), encode or encode_texts) for c in told]
     known = {e.id for e in entities}
     denials = tuple(
         _denials(by_id, held, found, {k: v for k, v in entity_of.items() if v in known})
@@ -114,8 +111,7 @@ def story_claims(
     held: Mapping[str, Sequence[Attribution]],
     edges: Sequence[ProvenanceEdge],
     named_origin: str | None,
-    encode: Encoder,
-) -> list[Claim]:
+) -> NeedsVectors[list[Claim]]:
     units: list[tuple[Article, Span]] = []
     for article in members:
         for sentence in sentences(article.text):
@@ -126,7 +122,7 @@ def story_claims(
         return []
     words = [set(content_words(span.text)) for _, span in units]
     joined = DisjointSets(range(len(units)))
-    for i, j in _similar_pairs(units, words, encode):
+    for i, j in (yield from _similar_pairs(units, words)):
         joined.union(j, i)
     groups = joined.groups()
     order = {a.id: position for position, a in enumerate(members)}
@@ -141,8 +137,8 @@ def story_claims(
 
 
 def _similar_pairs(
-    units: Sequence[tuple[Article, Span]], words: Sequence[set[str]], encode: Encoder
-) -> list[tuple[int, int]]:
+    units: Sequence[tuple[Article, Span]], words: Sequence[set[str]]
+) -> NeedsVectors[list[tuple[int, int]]]:
     """The pairs of sentences of different articles that share two content words and whose
     vectors are close, in (i, j) order with i < j.
 
@@ -151,7 +147,7 @@ def _similar_pairs(
     of one event, fewer where a story's articles share less); the pairs are those an
     all-pairs comparison of the vectors would give."""
     if len(units) > EXACT_LIMIT:
-        vectors = encode([span.text for _, span in units])
+        vectors = yield [span.text for _, span in units]
         return [
             (i, j)
             for i, j in _close_pairs(vectors)
@@ -161,7 +157,7 @@ def _similar_pairs(
     needed = sorted({k for pair in pairs for k in pair})
     if not needed:
         return []
-    vectors = encode([units[k][1].text for k in needed])
+    vectors = yield [units[k][1].text for k in needed]
     row = {k: position for position, k in enumerate(needed)}
     return [
         (i, j) for i, j in pairs if float(vectors[row[i]] @ vectors[row[j]]) >= CLAIM_SIMILARITY

