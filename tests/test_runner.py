@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storytrace.errors import InputRejected, PlanError
@@ -93,6 +95,46 @@ def test_process_pool_gives_the_same_results_in_order() -> None:
     assert pooled == local
     assert pooled[13][1].reason == "ValueError: unlucky"
     assert pooled[12] == (12, 144)
+
+
+def _squares(numbers: Sequence[int], settings: Settings) -> list[int]:
+    if 13 in numbers:
+        raise ValueError("a batch holding 13 fails whole")
+    return [number * number for number in numbers]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_batch_is_done_again_item_by_item(workers: int) -> None:
+    """A stage's batch form takes a few items at a time; when a batch fails, its items are
+    done one by one, so only the bad item fails."""
+    numbers = list(range(40))
+    settings = Settings(workers=workers, batch_size=8)
+    outcomes = list(map_per_article(_square, numbers, settings, batch=_squares))
+    assert [n for n, _ in outcomes] == numbers
+    assert outcomes[13][1].reason == "ValueError: unlucky"
+    assert all(outcome == n * n for n, outcome in outcomes if n != 13)
+
+
+def test_batch_forms_give_the_per_article_results(settings: Settings) -> None:
+    """The parse stage's batch form (spaCy's `pipe`) gives exactly the per-article records;
+    the sentence vectors of a batch stay a rounding away from one-by-one (bfloat16 sums
+    depend a little on the batch's shape)."""
+    articles = [
+        Article(id=f"a{n}", source=path.name, text=path.read_text("utf-8"), content_hash=str(n))
+        for n, path in enumerate(sorted((REPO / "examples" / "corpus").glob("*.txt")))
+    ]
+    articles.insert(2, replace(articles[0], id="de", language="de"))  # not parsed
+    by_name = {stage.name: stage for stage in STAGES}
+    parse = by_name["parse"]
+    assert parse.batch is not None
+    assert parse.batch(articles, settings) == [parse.function(a, settings) for a in articles]
+    embed = by_name["embeddings"]
+    assert embed.batch is not None
+    together = [vector for (vector,) in embed.batch(articles, settings)]
+    alone = [vector for a in articles for vector in embed.function(a, settings)]
+    assert [v.article_id for v in together] == [a.id for a in articles]
+    cosines = [np.dot(one.vector, two.vector) for one, two in zip(together, alone, strict=True)]
+    assert min(cosines) > 0.9999
 
 
 def test_pool_run_equals_in_process_run(corpus: Path, tmp_path: Path) -> None:

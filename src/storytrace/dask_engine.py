@@ -74,7 +74,16 @@ from storytrace.near_copies import (
 )
 from storytrace.readers import read_input
 from storytrace.records import Article, Diagnostic, Document, Embedding, LedgerEntry, Story
-from storytrace.runner import Extracted, Failure, Progress, RunReport, admit, chunks, guarded
+from storytrace.runner import (
+    Extracted,
+    Failure,
+    Progress,
+    RunReport,
+    admit,
+    chunks,
+    guarded,
+    guarded_batch,
+)
 from storytrace.settings import Settings
 from storytrace.sources import InputFile, input_kind
 from storytrace.stages import Stage
@@ -87,6 +96,7 @@ WINDOW_DAYS = 365
 MARGIN_DAYS = 183
 FILES_PER_TASK = 16
 ARTICLES_PER_TASK = 128
+ARTICLES_PER_BATCH = 16  # of a task's articles given to a stage's batch form at once
 
 
 class DaskEngine:
@@ -267,6 +277,7 @@ class DaskEngine:
                 yield self.client.submit(
                     _analyse_partition,
                     stage.function,
+                    stage.batch,
                     stage.label,
                     sorted(stage.produces),
                     str(shard),
@@ -455,6 +466,7 @@ def _extract_partition(
 
 def _analyse_partition(
     function: Callable[[Article, Settings], Any],
+    batch: Callable[[Sequence[Article], Settings], list[Any]] | None,
     label: str,
     products: list[str],
     shard: str,
@@ -465,8 +477,15 @@ def _analyse_partition(
     articles = articles_from_table(pq.read_table(articles_path))
     results: dict[str, Any] = {}
     diagnostics: list[Diagnostic] = []
-    for article in articles:
-        outcome = guarded(function, settings, article)
+    if batch:
+        outcomes = [
+            outcome
+            for part in chunks(articles, ARTICLES_PER_BATCH)
+            for outcome in guarded_batch(function, batch, settings, part)
+        ]
+    else:
+        outcomes = [guarded(function, settings, article) for article in articles]
+    for article, outcome in zip(articles, outcomes, strict=True):
         if isinstance(outcome, Failure):
             diagnostics.append(Diagnostic(label, article.id, outcome.reason))
             results[article.id] = ()

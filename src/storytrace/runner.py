@@ -293,7 +293,9 @@ def _analyse(
         articles = store.articles(pending[first : first + batch])
         results: dict[str, Any] = {}
         diagnostics: list[Diagnostic] = []
-        for article, outcome in map_per_article(stage.function, articles, settings, pool):
+        for article, outcome in map_per_article(
+            stage.function, articles, settings, pool, stage.batch
+        ):
             if isinstance(outcome, Failure):
                 diagnostics.append(Diagnostic(stage.label, article.id, outcome.reason))
                 results[article.id] = ()
@@ -429,26 +431,38 @@ def map_per_article(
     items: Iterable[Item],
     settings: Settings,
     pool: ProcessPoolExecutor | None = None,
+    batch: Callable[[Sequence[Item], Settings], list[Any]] | None = None,
 ) -> Iterator[tuple[Item, Any]]:
     """(item, result or Failure) for each item, in order; in-process when workers == 1,
-    else on `pool` (or a pool of `settings.workers` made for this call).
+    else on `pool` (or a pool of `settings.workers` made for this call). With `batch` (the
+    stage's work over a list of items), items go to it a few at a time.
 
     Items are consumed lazily in chunks so that reading, work and writing overlap and
     memory stays bounded by a few chunks whatever the number of inputs.
     """
     guard = partial(guarded, function, settings)
+    many = partial(guarded_batch, function, batch, settings) if batch else None
     workers = settings.effective_workers()
-    if workers == 1:
+    chunk_size = max(4, settings.batch_size)
+    if workers == 1 and many:
+        for chunk in chunks(items, chunk_size):
+            yield from zip(chunk, many(chunk), strict=True)
+        return
+    if workers == 1:  # one at a time: reading the next input may record ledger entries
         for item in items:
             yield item, guard(item)
         return
     if pool is None:
         with worker_pool(workers) as own:
-            yield from map_per_article(function, items, settings, own)
+            yield from map_per_article(function, items, settings, own, batch)
         return
-    chunk_size = max(4, settings.batch_size)
+    per_task = chunk_size // 4 or 1
     for chunk in chunks(items, chunk_size * workers):
-        yield from zip(chunk, pool.map(guard, chunk, chunksize=chunk_size // 4 or 1), strict=True)
+        if many:
+            parts = pool.map(many, chunks(chunk, per_task))
+            yield from zip(chunk, (outcome for part in parts for outcome in part), strict=True)
+        else:
+            yield from zip(chunk, pool.map(guard, chunk, chunksize=per_task), strict=True)
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
@@ -485,6 +499,20 @@ def guarded(function: Callable[[Item, Settings], Any], settings: Settings, item:
         return Failure(rejection.reason, rejected=True)
     except Exception as error:  # one bad article must not stop the run: it becomes data
         return Failure(f"{type(error).__name__}: {error}", rejected=False)
+
+
+def guarded_batch(
+    function: Callable[[Item, Settings], Any],
+    batch: Callable[[Sequence[Item], Settings], list[Any]],
+    settings: Settings,
+    items: list[Item],
+) -> list[Any]:
+    """`batch` over `items`; if it fails, `function` item by item (`guarded`), so that a bad
+    article fails alone and the others keep their results."""
+    try:
+        return batch(items, settings)
+    except Exception:
+        return [guarded(function, settings, item) for item in items]
 
 
 def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
