@@ -4,6 +4,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -207,3 +208,47 @@ def test_per_story_stages_on_the_pool_equal_the_in_process_run(tmp_path: Path) -
     assert len(one["stories"]) > 2 and one["claims"] and one["quote_families"]
     for key in one:
         assert one[key] == pooled[key], key
+
+
+def _recording(stage: Stage, seen: list[list[str]]) -> Stage:
+    def function(articles: Any, stories: Any, *rest: Any) -> Any:
+        seen.append(sorted(story.id for story in stories))
+        return stage.function(articles, stories, *rest)
+
+    return replace(stage, function=function)
+
+
+def test_per_story_stages_redo_only_the_stories_that_changed(tmp_path: Path) -> None:
+    """A second run over a grown store recomputes quote families, discrepancies and claims
+    only for the stories whose inputs changed, and ends where one run over everything
+    ends; a run over an unchanged store recomputes none."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    pages = sorted(p for p in (REPO / "examples" / "corpus").iterdir() if p.is_file())
+    for number, page in enumerate(pages):
+        (first if number % 3 else second).joinpath(page.name).write_bytes(page.read_bytes())
+    seen: dict[str, list[list[str]]] = {"quote_families": [], "discrepancies": [], "claims": []}
+    stages = [_recording(s, seen[s.name]) if s.name in seen else s for s in STAGES]
+    documents = []
+    with Store(tmp_path / "grown.duckdb") as store:
+        run([str(first)], store, Settings(workers=1), stages=stages)
+        for calls in seen.values():
+            calls.clear()
+        run([str(first), str(second)], store, Settings(workers=1), stages=stages)
+        stories = store.stories()
+        redone = {story for calls in seen.values() for call in calls for story in call}
+        assert redone and redone < {story.id for story in stories}, redone
+        documents.append(json.loads(render(store, "json")))
+        for calls in seen.values():
+            calls.clear()
+        run([str(first), str(second)], store, Settings(workers=1), stages=stages)
+        assert all(calls == [] for calls in seen.values())  # nothing changed, nothing redone
+    with Store(tmp_path / "batch.duckdb") as store:
+        run([str(first), str(second)], store, Settings(workers=1))
+        assert [s.article_ids for s in store.stories()] == [s.article_ids for s in stories]
+        documents.append(json.loads(render(store, "json")))
+    grown, batch = documents
+    assert grown["claims"] and grown["quote_families"]
+    for key in ("quote_families", "discrepancies", "claims", "denials"):
+        assert grown[key] == batch[key], key

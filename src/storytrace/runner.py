@@ -28,7 +28,7 @@ from storytrace.settings import Settings
 from storytrace.sources import InputFile, expand_sources
 from storytrace.stages import STAGES, Stage, plan
 from storytrace.store import Store
-from storytrace.story_groups import call, per_story
+from storytrace.story_groups import call, incremental, per_story
 
 log = logging.getLogger("storytrace")
 
@@ -217,39 +217,14 @@ def _link(
                     settings,
                 )
             )
-        elif stage.name == "quote_families":
-            store.save_quote_families(
-                function(
-                    store.articles(),
-                    store.stories(),
-                    store.attributions(),
-                    store.entities(),
-                    store.entity_of_local_names(),
-                )
+        elif stage.per_story:
+            arguments, previous, save = _per_story_io(stage.name, store)
+            found, prints = incremental(
+                function, stage.label, previous, store.story_fingerprints(stage.label), *arguments
             )
-        elif stage.name == "discrepancies":
-            store.save_discrepancies(
-                function(
-                    store.articles(),
-                    store.stories(),
-                    store.date_mentions(),
-                    store.quote_families(),
-                    store.mentions(),
-                    store.entities(),
-                    store.entity_of_local_names(),
-                )
-            )
-        elif stage.name == "claims":
-            store.save_claims(
-                function(
-                    store.articles(),
-                    store.stories(),
-                    store.attributions(),
-                    store.provenance(),
-                    store.entities(),
-                    store.entity_of_local_names(),
-                )
-            )
+            save(found)
+            # after the records: fingerprints without their records would hide stale ones
+            store.save_story_fingerprints(stage.label, prints)
         elif stage.name == "escalation":
             store.save_event_links(
                 function(
@@ -273,6 +248,50 @@ def _link(
         store.save_ingested([], [], [diagnostic])
         return
     log.info("%s: linked", stage.label)
+
+
+def _per_story_io(name: str, store: Store) -> tuple[list[Any], Any, Callable[[Any], None]]:
+    """A per-story stage's arguments, its stored result and its writer."""
+    if name == "quote_families":
+        return (
+            [
+                store.articles(),
+                store.stories(),
+                store.attributions(),
+                store.entities(),
+                store.entity_of_local_names(),
+            ],
+            store.quote_families(),
+            store.save_quote_families,
+        )
+    if name == "discrepancies":
+        return (
+            [
+                store.articles(),
+                store.stories(),
+                store.date_mentions(),
+                store.quote_families(),
+                store.mentions(),
+                store.entities(),
+                store.entity_of_local_names(),
+            ],
+            store.discrepancies(),
+            store.save_discrepancies,
+        )
+    if name == "claims":
+        return (
+            [
+                store.articles(),
+                store.stories(),
+                store.attributions(),
+                store.provenance(),
+                store.entities(),
+                store.entity_of_local_names(),
+            ],
+            store.claims(),
+            store.save_claims,
+        )
+    raise NotImplementedError(f"no store reader for per-story stage {name}")
 
 
 def _analyse(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -174,6 +174,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE link_features (
         article_id VARCHAR NOT NULL, signature BLOB NOT NULL, terms INTEGER[] NOT NULL,
         counts INTEGER[] NOT NULL
+    );
+    """,
+    # 12: what each per-story stage read of each story when it last ran
+    """
+    CREATE TABLE story_fingerprints (
+        stage VARCHAR NOT NULL, story_id VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL
     );
     """,
 )
@@ -536,6 +542,14 @@ class Store:
                 if rows:
                     self._insert(table, pa.Table.from_pylist(rows))
 
+    def save_story_fingerprints(self, stage: str, prints: Mapping[str, str]) -> None:
+        """Replace the fingerprints of the stories `stage` (a label) has done."""
+        rows = [{"stage": stage, "story_id": s, "fingerprint": f} for s, f in prints.items()]
+        with self._transaction():
+            self._db.execute("DELETE FROM story_fingerprints WHERE stage = ?", [stage])
+            if rows:
+                self._insert("story_fingerprints", pa.Table.from_pylist(rows))
+
     def save_event_links(self, links: Sequence[EventLink]) -> None:
         """Replace the events' links across articles (re-linked whole)."""
         rows = [dataclasses.asdict(link) for link in links]
@@ -684,6 +698,13 @@ class Store:
             ).fetchall()
         ]
         return ProvenanceIndex(tuple(edges), tuple(origins), tuple(recirculations))
+
+    def story_fingerprints(self, stage: str) -> dict[str, str]:
+        """Story id -> fingerprint of what `stage` (a label) read when it last ran."""
+        rows = self._db.execute(
+            "SELECT story_id, fingerprint FROM story_fingerprints WHERE stage = ?", [stage]
+        ).fetchall()
+        return dict(rows)
 
     def quote_families(self) -> list[QuoteFamily]:
         rows = self._db.execute(

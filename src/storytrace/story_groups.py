@@ -11,11 +11,12 @@ records whichever way its stories are grouped, in group order rather than story 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from storytrace.records import Article, Story
+from storytrace.records import Article, Entity, Story
 
 
 class _Pending(Protocol):
@@ -74,8 +75,18 @@ def deal(
 ) -> list[Any]:
     """A stage argument split into `count` parts, one per group of stories: records with a
     story_id go with their story, records with an article_id with their article, an index
-    of such records field by field; anything else (entities, name tables) goes whole to
-    every group."""
+    of such records field by field, a table keyed by (article id, ...) entry by entry;
+    anything else (entities) goes whole to every group."""
+    if isinstance(value, Mapping) and value:
+        key = next(iter(value))
+        if not (isinstance(key, tuple) and key and key[0] in group_of_article):
+            return [value] * count
+        tables: list[dict[Any, Any]] = [{} for _ in range(count)]
+        for key, entry in value.items():
+            number = group_of_article.get(key[0])
+            if number is not None:
+                tables[number][key] = entry
+        return tables
     if isinstance(value, (list, tuple)) and value:
         if hasattr(value[0], "story_id"):
             key, where = "story_id", group_of_story
@@ -120,3 +131,66 @@ def joined(parts: list[Any]) -> Any:
             },
         )
     return type(first)(item for part in parts for item in part)
+
+
+def incremental(
+    function: Callable[..., Any],
+    label: str,
+    previous: Any,
+    known: Mapping[str, str],
+    articles: Sequence[Article],
+    stories: Sequence[Story],
+    *rest: Any,
+) -> tuple[Any, dict[str, str]]:
+    """`function(articles, stories, *rest)` (a per-story stage, versioned `label`) run only
+    on the stories whose inputs changed since the fingerprints `known`; `previous` (the
+    stage's stored result) gives the records of the others. Returns the whole result and
+    every story's fingerprint. A story that no longer exists loses its records."""
+    prints = story_fingerprints(label, articles, stories, *rest)
+    changed = [story for story in stories if known.get(story.id) != prints[story.id]]
+    fresh_ids = {story.id for story in changed}
+    group_of_story = {story.id: int(story.id in fresh_ids) for story in stories}
+    group_of_article = {a: group_of_story[s.id] for s in stories for a in s.article_ids}
+    for article in articles:  # in no story: done again each time
+        group_of_article.setdefault(article.id, 1)
+    kept = deal(previous, 2, group_of_article, group_of_story)[0]
+    if not changed:
+        return kept, prints
+    arguments = [deal(value, 2, group_of_article, group_of_story)[1] for value in (articles, *rest)]
+    members, *others = arguments
+    return joined([kept, function(members, changed, *others)]), prints
+
+
+def story_fingerprints(
+    label: str, articles: Sequence[Article], stories: Sequence[Story], *rest: Any
+) -> dict[str, str]:
+    """A digest per story of everything a per-story stage (versioned `label`) reads for it:
+    the story, its articles, their records, their entries in name tables, and the entities
+    those entries point to, by id, name, type, aliases and roles. Not the whole entity
+    table, nor an entity's list of articles: an article elsewhere naming the same person
+    does not touch this story (so a per-story stage must not read `Entity.article_ids`)."""
+    count = len(stories)
+    group_of_story = {story.id: n for n, story in enumerate(stories)}
+    group_of_article = {a: n for n, story in enumerate(stories) for a in story.article_ids}
+    for article in articles:  # in no story: an extra group, read by no story
+        group_of_article.setdefault(article.id, count)
+    parts = [
+        deal(value, count + 1, group_of_article, group_of_story) for value in (articles, *rest)
+    ]
+    prints = {}
+    for n, story in enumerate(stories):
+        digest = hashlib.sha1(f"{label}|{story!r}".encode(), usedforsecurity=False)
+        mine = [dealt[n] for dealt in parts]
+        used = {entity for part in mine if isinstance(part, Mapping) for entity in part.values()}
+        for part in mine:
+            if isinstance(part, Mapping):
+                part = sorted(part.items())
+            elif isinstance(part, (list, tuple)) and part and isinstance(part[0], Entity):
+                part = [
+                    dataclasses.replace(entity, article_ids=())
+                    for entity in part
+                    if entity.id in used
+                ]
+            digest.update(repr(part).encode())
+        prints[story.id] = digest.hexdigest()
+    return prints
