@@ -19,6 +19,24 @@ def test_vectors_are_unit_length_and_repeated_texts_share_theirs() -> None:
     assert encode_texts([]).shape == (0, 384)
 
 
+def test_a_vector_does_not_depend_on_what_it_is_encoded_with() -> None:
+    """Runs that group texts differently (a pool, Dask, an incremental run) must give each
+    text the same vector, bit for bit, or a pair near a threshold could come out either
+    way."""
+    texts = [
+        "The defence minister said the neighbouring country would be next.",
+        "Officials called the recording a deepfake.",
+        "Three outlets reported the leak on Monday, citing a Telegram channel that first "
+        "posted the clip and later deleted it, according to an archive of the channel.",
+        "Rain.",
+        "The ministry called the reports entirely baseless and a provocation.",
+    ]
+    alone = np.vstack([encode_texts([text]) for text in texts])
+    assert np.array_equal(encode_texts(texts), alone)
+    assert np.array_equal(encode_texts(texts[::-1])[::-1], alone)
+    assert np.array_equal(encode_texts([texts[2], *texts[:2]])[1:], alone[:2])
+
+
 def test_bfloat16_stays_a_cosine_away_from_float32(monkeypatch: pytest.MonkeyPatch) -> None:
     sentences = [
         "The defence minister said the neighbouring country would be next.",

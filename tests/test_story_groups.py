@@ -41,11 +41,14 @@ def test_name_tables_are_dealt_by_article() -> None:
 def test_a_story_keeps_its_fingerprint_unless_what_it_reads_changes() -> None:
     mentions = [_mention("a1", "Volkhonsky"), _mention("b1", "Volkhonskiy")]
     before = story_fingerprints("claims/1", ARTICLES, STORIES, mentions, ENTITIES, NAMES)
-    # an entity gains an article and a new entity appears elsewhere: story A reads neither
+    # an entity gains an article and a spelling, the table's order changes and a new entity
+    # appears elsewhere: no story reads any of it
     grown = [
-        dataclasses.replace(ENTITIES[0], article_ids=("a1", "b1", "c1")),
-        ENTITIES[1],
         Entity("e-new", "Harbour Authority", "organisation", (), ("c1",)),
+        ENTITIES[1],
+        dataclasses.replace(
+            ENTITIES[0], aliases=("Volkhonsky", "Wolchonski"), article_ids=("a1", "b1", "c1")
+        ),
     ]
     same = story_fingerprints("claims/1", ARTICLES, STORIES, mentions, grown, NAMES)
     assert same == before

@@ -150,12 +150,26 @@ def encode_texts(texts: list[str]) -> Any:
     )
     # Syndicated copies repeat their sentences word for word: each text is encoded once.
     distinct = list(dict.fromkeys(texts))
+    # Texts are batched only with texts of as many tokens. Padding moves a bfloat16 vector
+    # in its fourth decimal, so a text's vector would depend on what it was encoded with,
+    # and runs that group texts differently (a pool, Dask, an incremental run) could
+    # disagree about a pair near a threshold. Unpadded, each vector is the one the text
+    # gets alone, whatever else is encoded with it; and no batch pays for padding.
+    lengths = model.tokenizer(distinct, truncation=True, max_length=model.max_seq_length)
+    same_length: dict[int, list[int]] = {}
+    for position, ids in enumerate(lengths["input_ids"]):
+        same_length.setdefault(len(ids), []).append(position)
+    encoded = np.zeros((len(distinct), model.get_embedding_dimension()), dtype=np.float32)
     with precision:
-        encoded = model.encode(
-            distinct, normalize_embeddings=True, batch_size=32, show_progress_bar=False
-        )
+        for positions in same_length.values():
+            encoded[positions] = model.encode(
+                [distinct[p] for p in positions],
+                normalize_embeddings=True,
+                batch_size=32,
+                show_progress_bar=False,
+            )
     row = {text: position for position, text in enumerate(distinct)}
-    vectors = np.asarray(encoded, dtype=np.float32)[[row[text] for text in texts]]
+    vectors = encoded[[row[text] for text in texts]]
     # bfloat16 rounding leaves the norms a hair off 1: dot products must stay cosines
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)

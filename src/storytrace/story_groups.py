@@ -165,10 +165,11 @@ def story_fingerprints(
     label: str, articles: Sequence[Article], stories: Sequence[Story], *rest: Any
 ) -> dict[str, str]:
     """A digest per story of everything a per-story stage (versioned `label`) reads for it:
-    the story, its articles, their records, their entries in name tables, and the entities
-    those entries point to, by id, name, type, aliases and roles. Not the whole entity
-    table, nor an entity's list of articles: an article elsewhere naming the same person
-    does not touch this story (so a per-story stage must not read `Entity.article_ids`)."""
+    the story, its articles, their records, their entries in name tables, and the id, name
+    and type of the entities those entries point to. Not the whole entity table, nor an
+    entity's articles, aliases or roles, which grow with articles of other stories (an
+    article elsewhere naming the same person does not touch this story): a per-story stage
+    reads no more of an entity than its id, name and type."""
     count = len(stories)
     group_of_story = {story.id: n for n, story in enumerate(stories)}
     group_of_article = {a: n for n, story in enumerate(stories) for a in story.article_ids}
@@ -186,11 +187,7 @@ def story_fingerprints(
             if isinstance(part, Mapping):
                 part = sorted(part.items())
             elif isinstance(part, (list, tuple)) and part and isinstance(part[0], Entity):
-                part = [
-                    dataclasses.replace(entity, article_ids=())
-                    for entity in part
-                    if entity.id in used
-                ]
+                part = sorted((e.id, e.name, e.type) for e in part if e.id in used)
             digest.update(repr(part).encode())
         prints[story.id] = digest.hexdigest()
     return prints
