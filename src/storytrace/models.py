@@ -196,16 +196,18 @@ def encode_together(
 
     Each job (one story's quote families or claims) yields the texts whose vectors it needs
     and is sent them back. Encoding the texts of many jobs in one call instead of one call
-    per job is a third quicker on news stories: the sentence model sorts a call's texts by
-    length and batches them, so a call of a few dozen texts pads its short batches. Jobs are
-    started in order until `bulk` texts wait, so memory stays bounded. A job that asks a
-    second time is served on its own."""
+    per job is a third quicker on news stories: a call batches texts of equal length, and
+    the few dozen texts of one story make many small batches. Jobs are started in order
+    until `bulk` texts wait, so memory stays bounded. A job that asks a second time is
+    served on its own."""
     waiting: list[_Waiting[Result]] = []
+    texts = 0
     for job in jobs:
         waiting.append(_Waiting(job))
-        if sum(len(w.wanted) for w in waiting) >= bulk:
+        texts += len(waiting[-1].wanted)
+        if texts >= bulk:
             yield from _served(waiting, encode)
-            waiting = []
+            waiting, texts = [], 0
     yield from _served(waiting, encode)
 
 

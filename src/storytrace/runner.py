@@ -192,7 +192,8 @@ def _link(
     settings: Settings,
     report: RunReport,
 ) -> None:
-    """Run a collection stage over everything stored; its output replaces the last one.
+    """Run a collection stage over everything stored; its output replaces the last one (a
+    per-story stage redoes only the stories whose inputs changed, `story_groups.incremental`).
 
     A failure is recorded as a diagnostic and the stored result of the last good pass
     stays, so one bad pass loses nothing.

@@ -6,6 +6,10 @@ only its stories' records (an article's records go with its story, a story's wit
 what is not per article or per story, such as the entity table, goes whole to every
 group), and the groups' results are joined end to end. A per-story stage gives the same
 records whichever way its stories are grouped, in group order rather than story order.
+
+The same dealing makes such a stage incremental (`incremental`): a fingerprint of what it
+reads for each story tells which stories changed since its last run; only those are done
+again, and the stored records of the others are kept.
 """
 
 from __future__ import annotations
