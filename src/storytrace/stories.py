@@ -32,7 +32,6 @@ collection with this same function (`dask_engine`).
 from __future__ import annotations
 
 import hashlib
-import itertools
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -63,7 +62,6 @@ RARE_TERMS = 8  # an article's most distinctive words, for blocking
 CELL_SIZE = 1_000  # articles per cell of the sentence-vector index
 CELL_SAMPLE = 100  # articles per cell the cells are learnt from
 MAX_POSTINGS = 200
-RARE_BLOCK = 2_000  # articles whose shared words are counted in one sparse product
 NEIGHBOUR_MEMORY_MB = 64
 PAIR_BLOCK = 20_000  # pairs whose similarities are computed at once (bounds the memory)
 
@@ -323,34 +321,28 @@ def _nearest_pairs(
 def _rare_term_pairs(tfidf: sparse.csr_matrix, asking: list[int]) -> set[tuple[int, int]]:
     """Pairs of articles that share at least two of their most distinctive words (names,
     places, numbers): candidates across any time distance (a story reposted months later),
-    at most `NEIGHBOURS` per article, those sharing most first (then the later article). A
-    word among the top words of more than `MAX_POSTINGS` articles is too common to block on.
-    Array operations throughout: at 100,000 articles a loop over the rows took a seventh of
-    an update's time."""
-    count = tfidf.shape[0]
-    rows = np.repeat(np.arange(count), np.diff(tfidf.indptr))
-    # each row's terms by weight, highest first (ties: the lower column), its first ones kept
-    order = np.lexsort((tfidf.indices, -tfidf.data, rows))
-    rank = np.arange(len(order)) - tfidf.indptr[rows[order]]
-    kept = order[rank < RARE_TERMS]
-    top = sparse.csr_matrix(
-        (np.ones(len(kept), dtype=np.int32), (rows[kept], tfidf.indices[kept])),
-        shape=tfidf.shape,
-    )
-    postings = np.asarray(top.sum(axis=0)).ravel()
-    top = top[:, np.flatnonzero((postings > 0) & (postings <= MAX_POSTINGS))]
+    at most `NEIGHBOURS` per article, those sharing most first. A word shared by more than
+    `MAX_POSTINGS` articles is too common to block on."""
+    postings: dict[int, list[int]] = {}
+    top: list[np.ndarray] = []
+    for i in range(tfidf.shape[0]):
+        start, end = tfidf.indptr[i], tfidf.indptr[i + 1]
+        order = np.argsort(-tfidf.data[start:end])[:RARE_TERMS]
+        terms = tfidf.indices[start:end][order]
+        top.append(terms)
+        for term in terms.tolist():
+            postings.setdefault(term, []).append(i)
     pairs: set[tuple[int, int]] = set()
-    asked = np.asarray(asking, dtype=np.int64)
-    for start in range(0, len(asked), RARE_BLOCK):
-        block = asked[start : start + RARE_BLOCK]
-        shared = (top[block] @ top.T).tocsr()
-        spans = itertools.pairwise(shared.indptr)
-        for i, (first, last) in zip(block.tolist(), spans, strict=True):
-            others, hits = shared.indices[first:last], shared.data[first:last]
-            chosen = (hits >= 2) & (others != i)
-            others, hits = others[chosen], hits[chosen]
-            best = others[np.lexsort((others, hits))[-NEIGHBOURS:]]
-            pairs.update((min(i, j), max(i, j)) for j in best.tolist())
+    for i in asking:
+        shared: dict[int, int] = {}
+        for term in top[i].tolist():
+            members = postings[term]
+            if len(members) <= MAX_POSTINGS:
+                for j in members:
+                    shared[j] = shared.get(j, 0) + 1
+        shared.pop(i, None)
+        best = sorted((j for j, hits in shared.items() if hits >= 2), key=shared.__getitem__)
+        pairs |= {(min(i, j), max(i, j)) for j in best[-NEIGHBOURS:]}
     return pairs
 
 
