@@ -140,14 +140,12 @@ def _floor(corpus: Path, workers: int) -> tuple[float, int]:
 
 
 def _storytrace(part: str, corpus: Path) -> tuple[float, int, dict[str, float]]:
-    from storytrace.models import sentence_model, spacy_pipeline
     from storytrace.runner import Engine, run
     from storytrace.settings import Settings
     from storytrace.store import Store
 
     engine_name, workers = part.split("-")
-    spacy_pipeline()("Warm up the pipeline before the clock starts.")
-    sentence_model().encode(["Warm up the sentence model."])
+    _warm(0)
     engine: Engine | None = None
     if engine_name == "dask":
         from storytrace.dask_engine import DaskEngine
@@ -161,7 +159,7 @@ def _storytrace(part: str, corpus: Path) -> tuple[float, int, dict[str, float]]:
         assert pool is not None
         # each pool process loads its models before the clock starts (a few seconds each,
         # so the two tasks land on two processes)
-        list(pool.map(_warm, range(int(workers))))
+        list(pool.map(_warm, [1] * int(workers)))
     try:
         with (
             tempfile.TemporaryDirectory() as folder,
@@ -177,12 +175,20 @@ def _storytrace(part: str, corpus: Path) -> tuple[float, int, dict[str, float]]:
     return seconds, documents, report.seconds
 
 
-def _warm(_: int) -> None:
+def _warm(seconds: float) -> None:
+    """Load what storytrace loads once per process (the parser, the sentence model, the
+    language identifier, the extractor's modules), as the floor's workers load theirs;
+    then wait `seconds`, so that the pool's warm-up tasks land on different processes."""
+    import trafilatura
+
+    from storytrace.language import detect_language
     from storytrace.models import encode_texts, spacy_pipeline
 
     spacy_pipeline()("Warm up the pipeline before the clock starts.")
     encode_texts(["Warm up the sentence model."])
-    time.sleep(1)
+    detect_language("Warm up the language identifier before the clock starts.")
+    trafilatura.extract("<html><body><article><p>Warm up the extractor.</p></article></html>")
+    time.sleep(seconds)
 
 
 def _print(results: dict[str, dict[str, Any]]) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,11 @@ import pytest
 from storytrace.errors import InputRejected, PlanError
 from storytrace.export import render
 from storytrace.records import Article, Document
-from storytrace.runner import map_per_article, run
+from storytrace.runner import LocalEngine, map_per_article, run
 from storytrace.settings import Settings
 from storytrace.stages import STAGES, Stage
 from storytrace.store import Store
+from storytrace.story_groups import per_story
 from tests.conftest import REPO
 
 
@@ -194,8 +196,9 @@ def test_a_failing_analysis_is_a_diagnostic(corpus: Path, store: Store, settings
 
 
 def test_per_story_stages_on_the_pool_equal_the_in_process_run(tmp_path: Path) -> None:
-    """Quote families, discrepancies and claims run on groups of stories in the pool's
-    processes: the example corpus (several stories) gives what one process gives."""
+    """Discrepancies run on groups of stories in the pool's processes (quote families and
+    claims stay in the main process, whose sentence model uses every core): the example
+    corpus (several stories) gives what one process gives."""
     documents = []
     for workers in (1, 2):
         with Store(tmp_path / f"w{workers}.duckdb") as store:
@@ -205,6 +208,19 @@ def test_per_story_stages_on_the_pool_equal_the_in_process_run(tmp_path: Path) -
     assert len(one["stories"]) > 2 and one["claims"] and one["quote_families"]
     for key in one:
         assert one[key] == pooled[key], key
+
+
+def test_the_local_engine_keeps_stages_that_use_every_core_in_its_own_process() -> None:
+    engine = LocalEngine()
+    try:
+        settings = Settings(workers=2)
+        by_name = {stage.name: stage for stage in STAGES}
+        for name in ("quote_families", "claims"):
+            assert engine.linker(by_name[name], settings) is by_name[name].function
+        pooled = engine.linker(by_name["discrepancies"], settings)
+        assert isinstance(pooled, partial) and pooled.func is per_story
+    finally:
+        engine.close()
 
 
 def _recording(stage: Stage, seen: list[list[str]]) -> Stage:

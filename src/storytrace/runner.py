@@ -120,7 +120,7 @@ class LocalEngine:
 
     def linker(self, stage: Stage, settings: Settings) -> Callable[..., Any]:
         pool = self.pool(settings)
-        if pool is None or not stage.per_story:
+        if pool is None or not stage.per_story or stage.on_every_core:
             return stage.function
 
         # the pool's processes have their models loaded by the per-article stages already
@@ -309,21 +309,34 @@ def _analyse(
     """
     pending = store.articles_pending(stage.label)
     batch = max(1, settings.batch_size) * settings.effective_workers()
-    for first in range(0, len(pending), batch):
-        articles = store.articles(pending[first : first + batch])
-        results: dict[str, Any] = {}
-        diagnostics: list[Diagnostic] = []
-        for article, outcome in map_per_article(
-            stage.function, articles, settings, pool, stage.batch
-        ):
-            if isinstance(outcome, Failure):
-                diagnostics.append(Diagnostic(stage.label, article.id, outcome.reason))
-                results[article.id] = ()
-            else:
-                results[article.id] = outcome
+
+    def articles() -> Iterator[Article]:
+        for first in range(0, len(pending), batch):
+            yield from store.articles(pending[first : first + batch])
+
+    results: dict[str, Any] = {}
+    diagnostics: list[Diagnostic] = []
+
+    def commit() -> None:
         store.save_stage_results(stage.label, stage.produces, results, diagnostics)
         report.diagnostics.extend(diagnostics)
         log.info("%s: committed %d articles", stage.label, len(results))
+        results.clear()
+        diagnostics.clear()
+
+    # one stream of articles, so that the pool never waits for a batch to be written
+    for article, outcome in map_per_article(
+        stage.function, articles(), settings, pool, stage.batch
+    ):
+        if isinstance(outcome, Failure):
+            diagnostics.append(Diagnostic(stage.label, article.id, outcome.reason))
+            results[article.id] = ()
+        else:
+            results[article.id] = outcome
+        if len(results) >= batch:
+            commit()
+    if results:
+        commit()
 
 
 def _ingest(
@@ -477,12 +490,25 @@ def map_per_article(
             yield from map_per_article(function, items, settings, own, batch)
         return
     per_task = chunk_size // 4 or 1
-    for chunk in chunks(items, chunk_size * workers):
+
+    def submitted(chunk: list[Item]) -> Iterator[Any]:
+        """The chunk's outcomes in order; its tasks are with the pool when this returns."""
         if many:
             parts = pool.map(many, chunks(chunk, per_task))
-            yield from zip(chunk, (outcome for part in parts for outcome in part), strict=True)
-        else:
-            yield from zip(chunk, pool.map(guard, chunk, chunksize=per_task), strict=True)
+            return (outcome for part in parts for outcome in part)
+        return pool.map(guard, chunk, chunksize=per_task)
+
+    # The next chunk goes to the pool before this one's results are handed on: a worker
+    # done with its share of a chunk starts on the next instead of waiting for the slowest
+    # task and for the caller's writes.
+    ahead: tuple[list[Item], Iterator[Any]] | None = None
+    for chunk in chunks(items, chunk_size * workers):
+        following = (chunk, submitted(chunk))
+        if ahead is not None:
+            yield from zip(*ahead, strict=True)
+        ahead = following
+    if ahead is not None:
+        yield from zip(*ahead, strict=True)
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
