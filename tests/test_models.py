@@ -1,5 +1,5 @@
 """The sentence model's wrapper: unit vectors, each distinct text encoded once, exact in
-float32 and close to it in bfloat16."""
+float32 and close to it in bfloat16, the same whatever batch, threads or process encode it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from storytrace import models
 from storytrace.models import encode_texts
+from storytrace.runner import worker_pool
 
 
 def test_vectors_are_unit_length_and_repeated_texts_share_theirs() -> None:
@@ -35,6 +36,34 @@ def test_a_vector_does_not_depend_on_what_it_is_encoded_with() -> None:
     assert np.array_equal(encode_texts(texts), alone)
     assert np.array_equal(encode_texts(texts[::-1])[::-1], alone)
     assert np.array_equal(encode_texts([texts[2], *texts[:2]])[1:], alone[:2])
+
+
+def test_a_vector_does_not_depend_on_how_many_threads_encode_it() -> None:
+    torch = pytest.importorskip("torch")
+    texts = [f"Report {n}: the ministry said {n} ferries were held at Carrow." for n in range(40)]
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        one = encode_texts(texts)
+        torch.set_num_threads(2)
+        two = encode_texts(texts)
+    finally:
+        torch.set_num_threads(threads)
+    assert np.array_equal(one, two)
+
+
+def test_texts_shared_among_worker_processes_get_the_vectors_encoded_here() -> None:
+    places = ["Carrow", "Belgrade", "the capital", "the border", "a Telegram channel"]
+    texts = [
+        f"{'Officials said that ' * (n % 4)}report {n} from {places[n % 5]} was denied."
+        for n in range(2 * models.SHARED_MIN_TEXTS)
+    ]
+    texts += texts[:10]  # repeated texts, as syndicated copies repeat sentences
+    with worker_pool(2) as pool:
+        shared = models.shared_encoder(pool.submit, 2)
+        assert np.array_equal(shared(texts), encode_texts(texts))
+        few = texts[:3]  # encoded here, not shipped
+        assert np.array_equal(shared(few), encode_texts(few))
 
 
 def test_bfloat16_stays_a_cosine_away_from_float32(monkeypatch: pytest.MonkeyPatch) -> None:

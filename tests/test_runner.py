@@ -196,8 +196,8 @@ def test_a_failing_analysis_is_a_diagnostic(corpus: Path, store: Store, settings
 
 
 def test_per_story_stages_on_the_pool_equal_the_in_process_run(tmp_path: Path) -> None:
-    """Discrepancies run on groups of stories in the pool's processes (quote families and
-    claims stay in the main process, whose sentence model uses every core): the example
+    """Discrepancies run on groups of stories in the pool's processes, quote families and
+    claims in the main process with the pool's processes encoding their texts: the example
     corpus (several stories) gives what one process gives."""
     documents = []
     for workers in (1, 2):
@@ -210,13 +210,17 @@ def test_per_story_stages_on_the_pool_equal_the_in_process_run(tmp_path: Path) -
         assert one[key] == pooled[key], key
 
 
-def test_the_local_engine_keeps_stages_that_use_every_core_in_its_own_process() -> None:
+def test_the_local_engine_runs_sentence_model_stages_here_with_the_pool_encoding() -> None:
+    """Quote families and claims run in the main process with an encoder that shares the
+    texts among the pool's processes; other per-story stages go to the pool by story."""
     engine = LocalEngine()
     try:
         settings = Settings(workers=2)
         by_name = {stage.name: stage for stage in STAGES}
         for name in ("quote_families", "claims"):
-            assert engine.linker(by_name[name], settings) is by_name[name].function
+            linked = engine.linker(by_name[name], settings)
+            assert isinstance(linked, partial) and linked.func is by_name[name].function
+            assert set(linked.keywords) == {"encode"}
         pooled = engine.linker(by_name["discrepancies"], settings)
         assert isinstance(pooled, partial) and pooled.func is per_story
     finally:

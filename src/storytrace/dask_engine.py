@@ -309,6 +309,10 @@ class DaskEngine:
 
     # -- collection stages ----------------------------------------------------------------
 
+    def background(self, settings: Settings) -> None:
+        """Stages run in turn: the linkers spread their own work over the cluster."""
+        return None
+
     def linker(self, stage: Stage, settings: Settings) -> Callable[..., Any]:
         if stage.name == "stories":
             return self.stories

@@ -138,13 +138,16 @@ def alignment(later: Text, earlier: Text, idf: dict[str, float]) -> Alignment:
         )
     ]
     matched: list[tuple[int, int, float]] = []  # (later position, earlier unit, strength)
+    # Sums over sets are exact (`fsum`): a plain sum depends on the order a set is walked
+    # in, which changes with each process's string hashing, and a copied sentence would
+    # score a hair above or below 1 and pick its evidence differently from run to run.
     for position, sentence in enumerate(later.sentences):
-        total = sum(idf.get(word, 1.0) for word in sentence.words)
+        total = math.fsum(idf.get(word, 1.0) for word in sentence.words)
         best, where = 0.0, -1
         for unit, (_, _, words) in enumerate(units):
             shared = sentence.words & words
             if shared:
-                strength = sum(idf.get(word, 1.0) for word in shared) / total
+                strength = math.fsum(idf.get(word, 1.0) for word in shared) / total
                 if strength > best:
                     best, where = strength, unit
         if best >= SENTENCE_MATCH:

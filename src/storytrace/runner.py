@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 from storytrace.errors import InputRejected
 from storytrace.fetch import Fetcher
+from storytrace.models import shared_encoder
 from storytrace.readers import read_input
 from storytrace.records import Article, Diagnostic, Document, LedgerEntry
 from storytrace.settings import Settings
@@ -82,6 +83,10 @@ class Engine(Protocol):
     def linker(self, stage: Stage, settings: Settings) -> Callable[..., Any]:
         """The function that runs collection `stage` (its own, or a parallel equal)."""
 
+    def background(self, settings: Settings) -> Callable[..., Future[Any]] | None:
+        """Where a collection stage can run while later stages go on: `submit(function,
+        *arguments)`, or None to run every stage in turn."""
+
 
 class LocalEngine:
     """This machine: per-article stages on one process pool of `Settings.workers`, kept for
@@ -120,14 +125,22 @@ class LocalEngine:
 
     def linker(self, stage: Stage, settings: Settings) -> Callable[..., Any]:
         pool = self.pool(settings)
-        if pool is None or not stage.per_story or stage.on_every_core:
+        if pool is None or not stage.per_story:
             return stage.function
+        if stage.encodes:
+            return partial(
+                stage.function, encode=shared_encoder(pool.submit, settings.effective_workers())
+            )
 
         # the pool's processes have their models loaded by the per-article stages already
         def submit(function: Callable[..., Any], arguments: list[Any]) -> Future[Any]:
             return pool.submit(call, function, arguments)
 
         return partial(per_story, stage.function, submit, 4 * settings.effective_workers())
+
+    def background(self, settings: Settings) -> Callable[..., Future[Any]] | None:
+        pool = self.pool(settings)
+        return None if pool is None else pool.submit
 
 
 def run(
@@ -173,13 +186,27 @@ def _run_stages(
         started = time.perf_counter()
         engine.ingest(files, store, settings, extract, report, progress, fetcher)
         report.seconds[extract.label] = time.perf_counter() - started
-    for stage in analyses:
+    waiting = list(analyses)
+    aside = _Background(engine.background(settings), store, settings, report)
+    while waiting:
+        aside.collect()
+        for stage in aside.startable(waiting):
+            aside.start(stage)
+            waiting.remove(stage)
+        if not waiting:
+            break
+        stage = waiting.pop(0)
+        aside.wait_for(stage.requires)
         started = time.perf_counter()
         if stage.scope == "article":
             engine.analyse(stage, store, settings, report)
         else:
             _link(stage, engine.linker(stage, settings), store, settings, report)
         report.seconds[stage.label] = time.perf_counter() - started
+    aside.wait_for(None)
+    # in the plan's order, whatever order the stages finished in
+    timed = report.seconds
+    report.seconds = {stage.label: timed[stage.label] for stage in planned if stage.label in timed}
     for label, seconds in report.seconds.items():
         log.info("%s: %.1f s", label, seconds)
     return report
@@ -199,26 +226,7 @@ def _link(
     stays, so one bad pass loses nothing.
     """
     try:
-        if stage.name == "entities":
-            store.save_entities(function(store.mentions(), settings))
-        elif stage.name == "stories":
-            # incremental: the stored stories stay, new articles join them or open new ones
-            store.save_stories(
-                function(
-                    store.articles(), store.embeddings(), store.stories(), store.link_features()
-                )
-            )
-        elif stage.name == "provenance":
-            store.save_provenance(
-                function(
-                    store.articles(),
-                    store.stories(),
-                    store.near_copies(),
-                    store.date_mentions(),
-                    settings,
-                )
-            )
-        elif stage.per_story:
+        if stage.per_story:
             arguments, previous, save = _per_story_io(stage.name, store)
             found, prints = incremental(
                 function, stage.label, previous, store.story_fingerprints(stage.label), *arguments
@@ -226,29 +234,138 @@ def _link(
             save(found)
             # after the records: fingerprints without their records would hide stale ones
             store.save_story_fingerprints(stage.label, prints)
-        elif stage.name == "escalation":
-            store.save_event_links(
-                function(
-                    store.articles(),
-                    store.stories(),
-                    store.events(),
-                    store.mentions(),
-                    store.entities(),
-                    store.entity_of_local_names(),
-                    store.date_mentions(),
-                    store.near_copies(),
-                )
-            )
         else:
-            raise NotImplementedError(f"no store writer for collection stage {stage.name}")
+            arguments, save = _collection_io(stage.name, store, settings)
+            save(function(*arguments))
     except NotImplementedError:
         raise
     except Exception as error:  # one failed linking pass must not lose the run's data
-        diagnostic = Diagnostic(stage.label, "*", f"{type(error).__name__}: {error}")
-        report.diagnostics.append(diagnostic)
-        store.save_ingested([], [], [diagnostic])
+        _failed(stage, error, store, report)
         return
     log.info("%s: linked", stage.label)
+
+
+def _failed(stage: Stage, error: BaseException, store: Store, report: RunReport) -> None:
+    diagnostic = Diagnostic(stage.label, "*", f"{type(error).__name__}: {error}")
+    report.diagnostics.append(diagnostic)
+    store.save_ingested([], [], [diagnostic])
+
+
+def _collection_io(
+    name: str, store: Store, settings: Settings
+) -> tuple[list[Any], Callable[[Any], None]]:
+    """A collection stage's arguments (read from the store now) and its writer."""
+    if name == "entities":
+        return [store.mentions(), settings], store.save_entities
+    if name == "stories":
+        # incremental: the stored stories stay, new articles join them or open new ones
+        return (
+            [store.articles(), store.embeddings(), store.stories(), store.link_features()],
+            store.save_stories,
+        )
+    if name == "provenance":
+        return (
+            [
+                store.articles(),
+                store.stories(),
+                store.near_copies(),
+                store.date_mentions(),
+                settings,
+            ],
+            store.save_provenance,
+        )
+    if name == "escalation":
+        return (
+            [
+                store.articles(),
+                store.stories(),
+                store.events(),
+                store.mentions(),
+                store.entities(),
+                store.entity_of_local_names(),
+                store.date_mentions(),
+                store.near_copies(),
+            ],
+            store.save_event_links,
+        )
+    raise NotImplementedError(f"no store reader and writer for collection stage {name}")
+
+
+class _Background:
+    """Collection stages run aside on the engine's workers while later stages go on.
+
+    A collection stage that is not per story (those spread over the workers themselves)
+    starts as soon as every stage producing what it reads is done, unless the very next
+    stage to run reads what it produces (then it runs in its turn, nothing to overlap). Its
+    arguments are read from the store when it starts, its result written when it is done;
+    a stage that reads its products waits for it first. The run's serial stages (entities,
+    provenance, escalation) then overlap with the per-article and sentence-model stages.
+    """
+
+    def __init__(
+        self,
+        submit: Callable[..., Future[Any]] | None,
+        store: Store,
+        settings: Settings,
+        report: RunReport,
+    ) -> None:
+        self.submit = submit
+        self.store, self.settings, self.report = store, settings, report
+        self.running: dict[str, tuple[Stage, Future[Any], Callable[[Any], None], float]] = {}
+        self.done_at: dict[str, float] = {}
+
+    def startable(self, waiting: list[Stage]) -> list[Stage]:
+        if self.submit is None:
+            return []
+        pending = {p for stage in waiting for p in stage.produces}
+        pending |= {p for stage, *_ in self.running.values() for p in stage.produces}
+        chosen = []
+        for position, stage in enumerate(waiting):
+            if stage.scope == "article" or stage.per_story or stage.requires & pending:
+                continue
+            following = waiting[position + 1] if position + 1 < len(waiting) else None
+            if position == 0 and following is not None and following.requires & stage.produces:
+                continue
+            chosen.append(stage)
+        return chosen
+
+    def start(self, stage: Stage) -> None:
+        assert self.submit is not None
+        started = time.perf_counter()
+        try:
+            arguments, save = _collection_io(stage.name, self.store, self.settings)
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            _failed(stage, error, self.store, self.report)
+            self.report.seconds[stage.label] = time.perf_counter() - started
+            return
+        future = self.submit(call, stage.function, arguments)
+        label = stage.label
+        future.add_done_callback(lambda _: self.done_at.setdefault(label, time.perf_counter()))
+        self.running[stage.label] = (stage, future, save, started)
+
+    def collect(self) -> None:
+        """Write the results of the stages that are done."""
+        for label in [label for label, (_, future, *_) in self.running.items() if future.done()]:
+            self._finish(label)
+
+    def wait_for(self, products: frozenset[str] | None) -> None:
+        """Finish the running stages that produce any of `products` (None: all of them)."""
+        for label, (stage, *_) in list(self.running.items()):
+            if products is None or stage.produces & products:
+                self._finish(label)
+
+    def _finish(self, label: str) -> None:
+        stage, future, save, started = self.running.pop(label)
+        try:
+            save(future.result())
+        except Exception as error:  # as in `_link`: the last good pass stays
+            _failed(stage, error, self.store, self.report)
+        else:
+            log.info("%s: linked", stage.label)
+        finished = self.done_at.get(label, time.perf_counter())
+        self.report.seconds[label] = finished - started
 
 
 def _per_story_io(name: str, store: Store) -> tuple[list[Any], Any, Callable[[Any], None]]:

@@ -44,11 +44,12 @@ class Stage:
     # a collection stage that reads one story at a time (its records of one story depend
     # only on that story's): engines may run it on groups of stories in parallel
     per_story: bool = False
-    # a per-story stage whose heavy part is the sentence model, which spreads each call over
-    # every core of its process: the local engine runs it in the main process, not on its
-    # pool (a fifth quicker on basil-dev: the texts of all stories go to the model in one
-    # call and no records are shipped); Dask still spreads it over its workers
-    on_every_core: bool = False
+    # a per-story stage whose heavy part is the sentence model; it takes an `encode`
+    # keyword (`models.Encoder`). The local engine runs it in the main process and has the
+    # pool's processes share each call's texts (`models.shared_encoder`): the texts of all
+    # stories then go to the model at once, in large batches, and no records are shipped.
+    # Dask spreads its stories over the workers like other per-story stages.
+    encodes: bool = False
     # a per-article stage's work over a list of items at once (results in order), where
     # models run quicker on batches; `function` stays the reference, and the fallback
     # item by item when a batch fails
@@ -123,7 +124,7 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"quote_families"}),
         quote_families,
         per_story=True,
-        on_every_core=True,
+        encodes=True,
     ),
     Stage(
         "discrepancies",
@@ -144,7 +145,7 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"claims", "denials"}),
         claims,
         per_story=True,
-        on_every_core=True,
+        encodes=True,
     ),
     Stage(
         "escalation",
