@@ -190,11 +190,13 @@ def encode_texts(texts: list[str]) -> Any:
 
 def shared_encoder(submit: Callable[..., Future[Any]], processes: int) -> Encoder:
     """`encode_texts` with its texts shared among `processes` worker processes (`submit`
-    sends a call to one): each encodes a run of texts of similar lengths, about as many
-    characters as the others. Torch's threads in one process make two cores only 1.4 times
-    as fast as one; two single-threaded processes are twice as fast. A vector is the same
-    whatever it was encoded with and however many threads encoded it (tests), so the result
-    is `encode_texts(texts)`; few texts are encoded here rather than shipped."""
+    sends a call to one): the texts are cut into two runs per process, each of texts of
+    similar lengths and about as many characters as the others, so that a process that is
+    busy with other work (a stage running aside) leaves more runs to the others. Torch's
+    threads in one process make two cores only 1.4 times as fast as one; two
+    single-threaded processes are twice as fast. A vector is the same whatever it was
+    encoded with and however many threads encoded it (tests), so the result is
+    `encode_texts(texts)`; few texts are encoded here rather than shipped."""
 
     def encode(texts: list[str]) -> np.ndarray:
         import numpy as np
@@ -203,11 +205,12 @@ def shared_encoder(submit: Callable[..., Future[Any]], processes: int) -> Encode
         if len(distinct) < SHARED_MIN_TEXTS or processes < 2:
             return cast("np.ndarray", encode_texts(texts))
         by_length = sorted(range(len(distinct)), key=lambda k: len(distinct[k]))
-        share = sum(len(text) for text in distinct) / processes
+        count = 2 * processes
+        share = sum(len(text) for text in distinct) / count
         runs: list[list[int]] = [[]]
         held = 0
         for k in by_length:
-            if held >= share * len(runs) and len(runs) < processes:
+            if held >= share * len(runs) and len(runs) < count:
                 runs.append([])
             runs[-1].append(k)
             held += len(distinct[k])
