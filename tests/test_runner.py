@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
@@ -9,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from storytrace.entities import entities as entities_stage
 from storytrace.errors import InputRejected, PlanError
 from storytrace.export import render
 from storytrace.records import Article, Document
@@ -269,3 +273,71 @@ def test_per_story_stages_redo_only_the_stories_that_changed(tmp_path: Path) -> 
     assert grown["claims"] and grown["quote_families"]
     for key in ("quote_families", "discrepancies", "claims", "denials"):
         assert grown[key] == batch[key], key
+
+
+def _entities_noting_the_process(marks: Path, mentions: Any, settings: Settings) -> Any:
+    """The entities stage, leaving the id of the process it ran in (a pool worker's when it
+    runs aside). Module level: the pool must find it by name."""
+    (marks / f"entities-{os.getpid()}").touch()
+    return entities_stage(mentions, settings)
+
+
+def _escalation_failing(*arguments: Any) -> Any:
+    raise RuntimeError("escalation broke")
+
+
+def test_collection_stages_run_aside_on_the_pool_and_a_failure_there_is_a_diagnostic(
+    tmp_path: Path,
+) -> None:
+    """With a pool, entities start on it as soon as the parse is done and run while the
+    sentence vectors are computed; escalation runs aside too, and its failure is recorded
+    like any stage's while the run keeps what the other stages found."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    swapped = {
+        "entities": partial(_entities_noting_the_process, marks),
+        "escalation": _escalation_failing,
+    }
+    stages = [replace(s, function=swapped[s.name]) if s.name in swapped else s for s in STAGES]
+    with Store(tmp_path / "aside.duckdb") as store:
+        report = run([str(REPO / "examples")], store, Settings(workers=2), stages=stages)
+        assert store.entities() and store.claims() and store.event_links() == []
+    ran_in = [int(mark.name.split("-")[1]) for mark in marks.iterdir()]
+    assert ran_in and os.getpid() not in ran_in
+    assert [(d.stage, d.reason) for d in report.diagnostics] == [
+        ("escalation/1", "RuntimeError: escalation broke")
+    ]
+    assert list(report.seconds) == [stage.label for stage in STAGES]
+
+
+_RUN_AND_EXPORT = """
+import sys
+from pathlib import Path
+from storytrace.export import render
+from storytrace.runner import run
+from storytrace.settings import Settings
+from storytrace.store import Store
+with Store(Path(sys.argv[2])) as store:
+    run([sys.argv[1]], store, Settings(workers=1))
+    print(render(store, "json"))
+"""
+
+
+def test_results_do_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    """Each process walks sets of strings in its own order (hash randomisation). Stages
+    that run in other processes (a pool, Dask) must give what this one gives, so no result
+    may follow that order: two interpreters with different hash seeds export the same."""
+    exports = []
+    for seed in ("1", "2"):
+        finished = subprocess.run(
+            [sys.executable, "-c", _RUN_AND_EXPORT, str(REPO / "examples"), str(tmp_path / seed)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        exports.append(json.loads(finished.stdout))
+    first, second = exports
+    assert first["claims"] and first["provenance"] and first["escalation"]
+    for key in first:
+        assert first[key] == second[key], key

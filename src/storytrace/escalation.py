@@ -170,7 +170,9 @@ def _entity_country(entity: Entity, polities: set[str]) -> str | None:
         votes.update(match.code for match in countries.find(text))
         for word in text.replace("'s", " ").split():
             votes.update(p for p in polities if word == p or demonym_of(word, p))
-    return votes.most_common(1)[0][0] if votes else None
+    # a tie goes to the first name in order: the order a set is walked in (and so the
+    # order of the votes) changes with each process's string hashing
+    return min(votes, key=lambda code: (-votes[code], code)) if votes else None
 
 
 def _count_once(

@@ -1,7 +1,8 @@
 """The local runner: read inputs, run the planned stages over a process pool, store results.
 
 Reading happens in this process (it is cheap and bounded); per-article stages run in worker
-processes. One article failing in one stage becomes a `Diagnostic` (and, for extraction,
+processes, and so do collection stages that can run aside while later stages go on
+(`_Background`). One article failing in one stage becomes a `Diagnostic` (and, for extraction,
 a rejected ledger entry) while the rest goes on. Results are written in batches, each batch
 one transaction, so an interrupted run resumes where the store left off: inputs already
 in the ledger with the same fingerprint are skipped before any work is done on them.
