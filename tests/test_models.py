@@ -3,6 +3,8 @@ float32 and close to it in bfloat16, the same whatever batch, threads or process
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -59,11 +61,19 @@ def test_texts_shared_among_worker_processes_get_the_vectors_encoded_here() -> N
         for n in range(2 * models.SHARED_MIN_TEXTS)
     ]
     texts += texts[:10]  # repeated texts, as syndicated copies repeat sentences
+    sent: list[int] = []
     with worker_pool(2) as pool:
-        shared = models.shared_encoder(pool.submit, 2)
+
+        def submit(function: Any, texts: list[str]) -> Any:
+            sent.append(len(texts))
+            return pool.submit(function, texts)
+
+        shared = models.shared_encoder(submit, 2)
         assert np.array_equal(shared(texts), encode_texts(texts))
+        assert len(sent) == 4 and sum(sent) == 2 * models.SHARED_MIN_TEXTS  # distinct texts
         few = texts[:3]  # encoded here, not shipped
         assert np.array_equal(shared(few), encode_texts(few))
+        assert len(sent) == 4
 
 
 def test_bfloat16_stays_a_cosine_away_from_float32(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -282,8 +282,25 @@ def _entities_noting_the_process(marks: Path, mentions: Any, settings: Settings)
     return entities_stage(mentions, settings)
 
 
-def _escalation_failing(*arguments: Any) -> Any:
+def _escalation_failing(marks: Path, *arguments: Any) -> Any:
+    (marks / f"escalation-{os.getpid()}").touch()
     raise RuntimeError("escalation broke")
+
+
+def test_a_stage_that_cannot_be_pickled_runs_in_its_turn(tmp_path: Path) -> None:
+    ran_in: list[int] = []
+
+    def entities_here(mentions: Any, settings: Settings) -> Any:  # a closure: no pickling
+        ran_in.append(os.getpid())
+        return entities_stage(mentions, settings)
+
+    stages = [replace(s, function=entities_here) if s.name == "entities" else s for s in STAGES]
+    with Store(tmp_path / "closure.duckdb") as store:
+        report = run(
+            [str(REPO / "examples")], store, Settings(workers=2), stages=stages, until="entities"
+        )
+        assert store.entities() and report.diagnostics == []
+    assert ran_in == [os.getpid()]
 
 
 def test_collection_stages_run_aside_on_the_pool_and_a_failure_there_is_a_diagnostic(
@@ -296,14 +313,15 @@ def test_collection_stages_run_aside_on_the_pool_and_a_failure_there_is_a_diagno
     marks.mkdir()
     swapped = {
         "entities": partial(_entities_noting_the_process, marks),
-        "escalation": _escalation_failing,
+        "escalation": partial(_escalation_failing, marks),
     }
     stages = [replace(s, function=swapped[s.name]) if s.name in swapped else s for s in STAGES]
     with Store(tmp_path / "aside.duckdb") as store:
         report = run([str(REPO / "examples")], store, Settings(workers=2), stages=stages)
         assert store.entities() and store.claims() and store.event_links() == []
-    ran_in = [int(mark.name.split("-")[1]) for mark in marks.iterdir()]
-    assert ran_in and os.getpid() not in ran_in
+    ran_in = {mark.name.split("-")[0]: int(mark.name.split("-")[1]) for mark in marks.iterdir()}
+    assert ran_in.keys() == {"entities", "escalation"}
+    assert os.getpid() not in ran_in.values()
     assert [(d.stage, d.reason) for d in report.diagnostics] == [
         ("escalation/1", "RuntimeError: escalation broke")
     ]

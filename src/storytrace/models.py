@@ -198,8 +198,9 @@ def shared_encoder(submit: Callable[..., Future[Any]], processes: int) -> Encode
     core, torch's threads, which wait for each other at every operation, stall, where a
     single-threaded process just goes on (the whole run a twentieth quicker, bench). A
     vector is the same whatever it was encoded with and however many threads encoded it
-    (tests), so the result is `encode_texts(texts)`; few texts are encoded here rather
-    than shipped."""
+    (tests check it on the machine they run on: a property of the CPU's kernels, not a
+    promise of torch), so the result is `encode_texts(texts)`; few texts are encoded here
+    rather than shipped."""
 
     def encode(texts: list[str]) -> np.ndarray:
         import numpy as np

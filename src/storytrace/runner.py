@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -189,22 +190,26 @@ def _run_stages(
         report.seconds[extract.label] = time.perf_counter() - started
     waiting = list(analyses)
     aside = _Background(engine.background(settings), store, settings, report)
-    while waiting:
-        aside.collect()
-        for stage in aside.startable(waiting):
-            aside.start(stage)
-            waiting.remove(stage)
-        if not waiting:
-            break
-        stage = waiting.pop(0)
-        aside.wait_for(stage.requires)
-        started = time.perf_counter()
-        if stage.scope == "article":
-            engine.analyse(stage, store, settings, report)
-        else:
-            _link(stage, engine.linker(stage, settings), store, settings, report)
-        report.seconds[stage.label] = time.perf_counter() - started
-    aside.wait_for(None)
+    try:
+        while waiting:
+            aside.collect()
+            for stage in aside.startable(waiting):
+                aside.start(stage)
+                waiting.remove(stage)
+            if not waiting:
+                break
+            stage = waiting.pop(0)
+            aside.wait_for(stage.requires)
+            started = time.perf_counter()
+            if stage.scope == "article":
+                engine.analyse(stage, store, settings, report)
+            else:
+                _link(stage, engine.linker(stage, settings), store, settings, report)
+            report.seconds[stage.label] = time.perf_counter() - started
+        aside.wait_for(None)
+    except BaseException:
+        aside.abandon()
+        raise
     # in the plan's order, whatever order the stages finished in
     timed = report.seconds
     report.seconds = {stage.label: timed[stage.label] for stage in planned if stage.label in timed}
@@ -292,6 +297,14 @@ def _collection_io(
     raise NotImplementedError(f"no store reader and writer for collection stage {name}")
 
 
+def _picklable(function: Callable[..., Any]) -> bool:
+    try:
+        pickle.dumps(function)
+    except Exception:  # pickling raises several kinds: any means "not by name"
+        return False
+    return True
+
+
 class _Background:
     """Collection stages run aside on the engine's workers while later stages go on.
 
@@ -301,6 +314,9 @@ class _Background:
     arguments are read from the store when it starts, its result written when it is done;
     a stage that reads its products waits for it first. The run's serial stages (entities,
     provenance, escalation) then overlap with the per-article and sentence-model stages.
+    One fewer stage than there are workers runs aside at a time (at least one), so the
+    others stay free for the stages in turn, and at most one stage's inputs wait, pickled,
+    for a worker. A stage whose function cannot be pickled (a closure) runs in its turn.
     """
 
     def __init__(
@@ -311,6 +327,7 @@ class _Background:
         report: RunReport,
     ) -> None:
         self.submit = submit
+        self.limit = max(1, settings.effective_workers() - 1)
         self.store, self.settings, self.report = store, settings, report
         self.running: dict[str, tuple[Stage, Future[Any], Callable[[Any], None], float]] = {}
         self.done_at: dict[str, float] = {}
@@ -320,15 +337,24 @@ class _Background:
             return []
         pending = {p for stage in waiting for p in stage.produces}
         pending |= {p for stage, *_ in self.running.values() for p in stage.produces}
-        chosen = []
+        chosen: list[Stage] = []
         for position, stage in enumerate(waiting):
+            if len(self.running) + len(chosen) >= self.limit:
+                break
             if stage.scope == "article" or stage.per_story or stage.requires & pending:
                 continue
             following = waiting[position + 1] if position + 1 < len(waiting) else None
             if position == 0 and following is not None and following.requires & stage.produces:
                 continue
-            chosen.append(stage)
+            if _picklable(stage.function):
+                chosen.append(stage)
         return chosen
+
+    def abandon(self) -> None:
+        """Cancel what has not started (the run is stopping on an error)."""
+        for _, future, *_ in self.running.values():
+            future.cancel()
+        self.running.clear()
 
     def start(self, stage: Stage) -> None:
         assert self.submit is not None
