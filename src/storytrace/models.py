@@ -161,7 +161,9 @@ def encode_texts(texts: list[str]) -> Any:
     # The model's own modules run on the batches directly: `model.encode` would tokenize
     # every batch again and cut it into batches of a fixed count of texts, where a fixed
     # count of tokens keeps short sentences' matrices large (a tenth quicker).
-    features = model.preprocess(distinct)  # padded to the longest; cut back per batch
+    # `preprocess` since sentence-transformers 6, `tokenize` before (pyproject allows 3-6)
+    tokenize = getattr(model, "preprocess", None) or model.tokenize
+    features = tokenize(distinct)  # padded to the longest; cut back per batch
     left = model.tokenizer.padding_side == "left"
 
     def cut(value: Any, rows: Any, length: int) -> Any:
