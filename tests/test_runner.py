@@ -16,7 +16,7 @@ from storytrace.entities import entities as entities_stage
 from storytrace.errors import InputRejected, PlanError
 from storytrace.export import render
 from storytrace.records import Article, Document
-from storytrace.runner import LocalEngine, map_per_article, run
+from storytrace.runner import Failure, LocalEngine, map_per_article, run
 from storytrace.settings import Settings
 from storytrace.stages import STAGES, Stage
 from storytrace.store import Store
@@ -119,6 +119,36 @@ def test_a_failing_batch_is_done_again_item_by_item(workers: int) -> None:
     assert [n for n, _ in outcomes] == numbers
     assert outcomes[13][1].reason == "ValueError: unlucky"
     assert all(outcome == n * n for n, outcome in outcomes if n != 13)
+
+
+def _square_or_die(number: int, settings: Settings) -> int:
+    if number == 7:
+        os._exit(1)  # the worker process dies, as on running out of memory
+    return number * number
+
+
+def _squares_or_die(numbers: Sequence[int], settings: Settings) -> list[int]:
+    return [_square_or_die(number, settings) for number in numbers]
+
+
+@pytest.mark.parametrize("batch", [None, _squares_or_die])
+def test_a_dying_worker_costs_only_the_input_it_died_on(batch: Any) -> None:
+    """A worker that dies breaks its pool: the lost tasks are done again one per task on a
+    new pool, only the input that kills its worker fails, and the engine's next stage gets
+    a pool that works."""
+    engine = LocalEngine()
+    try:
+        settings = Settings(workers=2, batch_size=4)
+        pool = engine.pool(settings)
+        numbers = list(range(40))
+        outcomes = list(map_per_article(_square_or_die, numbers, settings, pool, batch))
+        assert [n for n, _ in outcomes] == numbers
+        assert isinstance(outcomes[7][1], Failure) and "died" in outcomes[7][1].reason
+        assert all(outcome == n * n for n, outcome in outcomes if n != 7)
+        again = list(map_per_article(_square, [2, 3], settings, engine.pool(settings)))
+        assert again == [(2, 4), (3, 9)]
+    finally:
+        engine.close()
 
 
 def test_batch_forms_give_the_per_article_results(settings: Settings) -> None:

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol, TypeVar
@@ -103,9 +104,13 @@ class LocalEngine:
             self._pool = None
 
     def pool(self, settings: Settings) -> ProcessPoolExecutor | None:
-        """The run's pool; None when the work runs in this process (workers == 1)."""
+        """The run's pool; None when the work runs in this process (workers == 1). A pool
+        that a dying worker broke is replaced."""
         if settings.effective_workers() == 1:
             return None
+        if self._pool is not None and getattr(self._pool, "_broken", False):
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
         if self._pool is None:
             self._pool = worker_pool(settings.effective_workers())
         return self._pool
@@ -141,8 +146,15 @@ class LocalEngine:
         return partial(per_story, stage.function, submit, 4 * settings.effective_workers())
 
     def background(self, settings: Settings) -> Callable[..., Future[Any]] | None:
-        pool = self.pool(settings)
-        return None if pool is None else pool.submit
+        if self.pool(settings) is None:
+            return None
+
+        def submit(function: Callable[..., Any], *arguments: Any) -> Future[Any]:
+            pool = self.pool(settings)  # the run's pool now (a broken one is replaced)
+            assert pool is not None
+            return pool.submit(function, *arguments)
+
+        return submit
 
 
 def run(
@@ -634,25 +646,62 @@ def map_per_article(
             yield from map_per_article(function, items, settings, own, batch)
         return
     per_task = chunk_size // 4 or 1
+    # A worker process that dies (out of memory, a crash inside a library) breaks its pool:
+    # the rest of the call goes to a new pool, and the items whose tasks were lost are done
+    # again one per task, so that only the one that kills its worker fails.
+    pools = [pool]
 
-    def submitted(chunk: list[Item]) -> Iterator[Any]:
-        """The chunk's outcomes in order; its tasks are with the pool when this returns."""
-        if many:
-            parts = pool.map(many, chunks(chunk, per_task))
-            return (outcome for part in parts for outcome in part)
-        return pool.map(guard, chunk, chunksize=per_task)
+    def submitted(chunk: list[Item]) -> Iterator[Any] | None:
+        """The chunk's outcomes in order (its tasks are with the pool when this returns),
+        or None if the pool is broken."""
+        try:
+            if many:
+                parts = pools[-1].map(many, chunks(chunk, per_task))
+                return (outcome for part in parts for outcome in part)
+            return pools[-1].map(guard, chunk, chunksize=per_task)
+        except BrokenProcessPool:
+            return None
+
+    def renewed() -> None:
+        if getattr(pools[-1], "_broken", False):  # the executor's own flag
+            pools.append(worker_pool(workers))
+
+    def delivered(chunk: list[Item], outcomes: Iterator[Any] | None) -> Iterator[tuple[Item, Any]]:
+        done = 0
+        try:
+            for outcome in outcomes or ():
+                yield chunk[done], outcome
+                done += 1
+            if outcomes is not None:
+                return
+        except BrokenProcessPool:
+            pass
+        for item in chunk[done:]:
+            renewed()
+            try:
+                yield item, pools[-1].submit(guard, item).result()
+            except BrokenProcessPool:
+                yield item, Failure(_DIED, rejected=False)
 
     # The next chunk goes to the pool before this one's results are handed on: a worker
     # done with its share of a chunk starts on the next instead of waiting for the slowest
     # task and for the caller's writes.
-    ahead: tuple[list[Item], Iterator[Any]] | None = None
-    for chunk in chunks(items, chunk_size * workers):
-        following = (chunk, submitted(chunk))
+    ahead: tuple[list[Item], Iterator[Any] | None] | None = None
+    try:
+        for chunk in chunks(items, chunk_size * workers):
+            following = (chunk, submitted(chunk))
+            if ahead is not None:
+                yield from delivered(*ahead)
+                renewed()
+            ahead = following
         if ahead is not None:
-            yield from zip(*ahead, strict=True)
-        ahead = following
-    if ahead is not None:
-        yield from zip(*ahead, strict=True)
+            yield from delivered(*ahead)
+    finally:
+        for made in pools[1:]:
+            made.shutdown(cancel_futures=True)
+
+
+_DIED = "the worker process died on this input (out of memory, or a crash inside a library)"
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
