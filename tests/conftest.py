@@ -46,3 +46,16 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "empty.html").write_bytes(b"")
     (folder / "notes.md").write_text("not an input inside a directory", encoding="utf-8")
     return folder
+
+
+def split_examples(folder: Path, every: int) -> tuple[Path, Path]:
+    """The example corpus's pages copied into two folders under `folder`: every `every`-th
+    page (counting from the first) into the second, the others into the first — a store
+    that grows by a second run."""
+    first, second = folder / "first", folder / "second"
+    first.mkdir()
+    second.mkdir()
+    pages = sorted(p for p in (REPO / "examples" / "corpus").iterdir() if p.is_file())
+    for number, page in enumerate(pages):
+        (first if number % every else second).joinpath(page.name).write_bytes(page.read_bytes())
+    return first, second

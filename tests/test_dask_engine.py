@@ -21,7 +21,7 @@ from storytrace.runner import run
 from storytrace.settings import Settings
 from storytrace.store import Store
 from storytrace.story_groups import story_groups
-from tests.conftest import REPO, SHARED_DATA
+from tests.conftest import REPO, SHARED_DATA, split_examples
 
 BASIL = SHARED_DATA / "stories" / "basil-dev.jsonl"
 
@@ -87,12 +87,7 @@ def test_rejected_and_duplicate_inputs_land_in_the_ledger_as_locally(
 def test_a_second_run_adds_to_the_store_and_skips_what_it_holds(
     engine: DaskEngine, tmp_path: Path
 ) -> None:
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    pages = sorted(p for p in (REPO / "examples" / "corpus").iterdir() if p.is_file())
-    for number, page in enumerate(pages):
-        (first if number % 2 else second).joinpath(page.name).write_bytes(page.read_bytes())
+    first, second = split_examples(tmp_path, 2)
     both = [str(first), str(second)]
     with Store(tmp_path / "dask.duckdb") as store:
         report = run([str(first)], store, Settings(), engine=engine)

@@ -21,7 +21,7 @@ from storytrace.settings import Settings
 from storytrace.stages import STAGES, Stage
 from storytrace.store import Store
 from storytrace.story_groups import per_story
-from tests.conftest import REPO
+from tests.conftest import REPO, split_examples
 
 
 def test_run_accounts_for_every_input(corpus: Path, store: Store, settings: Settings) -> None:
@@ -273,12 +273,7 @@ def test_per_story_stages_redo_only_the_stories_that_changed(tmp_path: Path) -> 
     """A second run over a grown store recomputes quote families, discrepancies and claims
     only for the stories whose inputs changed, and ends where one run over everything
     ends; a run over an unchanged store recomputes none."""
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    pages = sorted(p for p in (REPO / "examples" / "corpus").iterdir() if p.is_file())
-    for number, page in enumerate(pages):
-        (first if number % 3 else second).joinpath(page.name).write_bytes(page.read_bytes())
+    first, second = split_examples(tmp_path, 3)
     seen: dict[str, list[list[str]]] = {"quote_families": [], "discrepancies": [], "claims": []}
     stages = [_recording(s, seen[s.name]) if s.name in seen else s for s in STAGES]
     documents = []

@@ -221,11 +221,9 @@ def shared_encoder(submit: Callable[..., Future[Any]], processes: int) -> Encode
             runs[-1].append(k)
             held += len(distinct[k])
         pending = [submit(encode_texts, [distinct[k] for k in run]) for run in runs]
-        encoded = np.zeros((len(distinct), 0), dtype=np.float32)
-        for run, task in zip(runs, pending, strict=True):
-            vectors = task.result()
-            if encoded.shape[1] == 0:
-                encoded = np.zeros((len(distinct), vectors.shape[1]), dtype=np.float32)
+        shares = [task.result() for task in pending]
+        encoded = np.zeros((len(distinct), shares[0].shape[1]), dtype=np.float32)
+        for run, vectors in zip(runs, shares, strict=True):
             encoded[run] = vectors
         row = {text: position for position, text in enumerate(distinct)}
         return encoded[[row[text] for text in texts]]
