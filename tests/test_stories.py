@@ -12,7 +12,7 @@ import pytest
 from storytrace.evaluation.stories import clustering_metrics, incremental_labels
 from storytrace.link_features import link_features, story_text, term_counts
 from storytrace.near_copies import from_stored, near_copies, signature
-from storytrace.records import Article, Embedding
+from storytrace.records import Article, Embedding, Entity
 from storytrace.settings import Settings
 from storytrace.store import Store
 from storytrace.stories import cluster, stories
@@ -60,6 +60,90 @@ def test_far_apart_in_time_needs_more_similarity() -> None:
     vectors = np.array([[1, 0], [0.6, 0.8]], dtype=np.float32)
     together = cluster(texts, vectors, ["2024-01-01", "2024-01-05"])
     assert together[0] == together[1]
+
+
+FIGHT = (
+    "{challenger} was stopped by Wladimir Klitschko in the {round} round in Mannheim as the "
+    "champion kept his heavyweight titles before a crowd of {crowd} on Saturday, report {n}"
+)
+
+
+def test_two_events_of_one_kind_stay_apart_by_their_key_entities() -> None:
+    # two title fights of one champion, told in the same words: only the challenger differs
+    texts = [
+        FIGHT.format(challenger="Hasim Rahman", round="seventh", crowd="14,000", n=n)
+        for n in range(4)
+    ]
+    texts += [
+        FIGHT.format(challenger="Tony Thompson", round="sixth", crowd="12,000", n=n)
+        for n in range(4)
+    ]
+    vectors = np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (8, 1))
+    dates = [None] * 8
+    assert len(set(cluster(texts, vectors, dates))) == 1  # the words alone join them
+    rahman, thompson = ["e-klitschko", "e-rahman", "e-mannheim"], ["e-klitschko", "e-thompson"]
+    apart = cluster(texts, vectors, dates, names=[rahman] * 4 + [thompson] * 4)
+    assert len(set(apart[:4])) == len(set(apart[4:])) == 1 and apart[0] != apart[4]
+    # the same event in two camps shares its key people: one story
+    shared = cluster(texts, vectors, dates, names=[rahman] * 4 + [[*rahman, "e-tv"]] * 4)
+    assert len(set(shared)) == 1
+    # through `stories`, from the canonical entities' article lists
+    articles = [article(f"a{n}", text) for n, text in enumerate(texts)]
+    embedded = {a.id: Embedding(a.id, (1.0, 0.0)) for a in articles}
+    entities = [
+        Entity("e-klitschko", "Wladimir Klitschko", "PERSON", (), tuple(a.id for a in articles)),
+        Entity("e-rahman", "Hasim Rahman", "PERSON", (), tuple(a.id for a in articles[:4])),
+        Entity("e-thompson", "Tony Thompson", "PERSON", (), tuple(a.id for a in articles[4:])),
+    ]
+    assert len(stories(articles, embedded).stories) == 1
+    assert len(stories(articles, embedded, entities=entities).stories) == 2
+
+
+PIER = [
+    "The harbour council voted on Tuesday to keep the north pier closed until engineers "
+    "finish their inspection of the storm damage at Tarn",
+    "Engineers will inspect the north pier at Tarn before it reopens, the harbour council "
+    "decided on Tuesday after the storm damage",
+    "Tarn's north pier stays closed: the harbour council wants engineers to inspect the storm "
+    "damage first",
+    "After the storm, the north pier at Tarn remains shut while engineers inspect it, the "
+    "harbour council said on Tuesday",
+]
+LIBRARY = [
+    "The city library reopens on Monday after a year of renovation with a new children's wing",
+    "A new children's wing and longer hours greet readers as the city library reopens",
+    "Renovated city library opens its doors again on Monday, children's wing included",
+    "After a year of renovation the city library reopens on Monday with longer hours",
+]
+BRIEF = "Ferry passengers to Tarn face delays while the pier is inspected"
+
+
+def _with_brief(closeness: float) -> np.ndarray:
+    """Vectors: the pier articles spread about one direction, the library ones on another,
+    the brief at `closeness` (cosine) to the pier direction."""
+    vectors = np.zeros((9, 4), dtype=np.float32)
+    for i in range(4):
+        vectors[i] = [1, 0, 0.8 if i % 2 else -0.8, 0]
+        vectors[4 + i] = [0, 1, 0, 0]
+    vectors[8] = [closeness, 0, 0, np.sqrt(1 - closeness**2)]
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_brief_joins_the_story_it_is_close_to_in_time() -> None:
+    texts = [*PIER, *LIBRARY, BRIEF]
+    # mean similarity to the pier story about 0.28: below the story threshold, above the
+    # attachment threshold and above half the pier story's own (about 0.53)
+    vectors = _with_brief(0.7)
+    labels = cluster(texts, vectors, [None] * 9)
+    assert labels[8] == labels[0] and len(set(labels)) == 2
+    week = ["2024-03-05"] * 8
+    assert cluster(texts, vectors, [*week, "2024-03-09"])[8] == labels[0]
+    # a month away, so weak a tie is not enough
+    alone = cluster(texts, vectors, [*week, "2024-04-09"])
+    assert alone[8] not in {alone[0], alone[4]}
+    # about 0.22: above the attachment threshold, below half the story's own similarity
+    farther = cluster(texts, _with_brief(0.5), [None] * 9)
+    assert farther[8] not in {farther[0], farther[4]}
 
 
 def test_clustering_metrics_on_a_known_case() -> None:

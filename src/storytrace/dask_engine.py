@@ -73,7 +73,15 @@ from storytrace.near_copies import (
     similarity,
 )
 from storytrace.readers import read_input
-from storytrace.records import Article, Diagnostic, Document, Embedding, LedgerEntry, Story
+from storytrace.records import (
+    Article,
+    Diagnostic,
+    Document,
+    Embedding,
+    Entity,
+    LedgerEntry,
+    Story,
+)
 from storytrace.runner import (
     Extracted,
     Failure,
@@ -88,7 +96,13 @@ from storytrace.settings import Settings
 from storytrace.sources import InputFile, input_kind
 from storytrace.stages import Stage
 from storytrace.store import Store, article_table, articles_from_table, product_tables
-from storytrace.stories import StoryIndex, cluster, cluster_inputs, stories_from_labels
+from storytrace.stories import (
+    StoryIndex,
+    cluster,
+    cluster_inputs,
+    entities_of,
+    stories_from_labels,
+)
 from storytrace.story_groups import call, per_story
 
 WINDOW_DAYS = 365
@@ -335,15 +349,17 @@ class DaskEngine:
         vectors: Mapping[str, Embedding],
         previous: Sequence[Story] = (),
         features: LinkTable | None = None,
+        entities: Sequence[Entity] = (),
     ) -> StoryIndex:
         """`stories.stories` on the cluster (see the module docstring). The workers compute
         signatures and term counts from the texts (`features` is not read yet): the same
         values the stored ones hold."""
         if not articles:
             return StoryIndex((), ())
+        names = entities_of(articles, entities) if entities else None
         return stories_from_labels(
             articles,
-            self._story_labels(articles, vectors, previous),
+            self._story_labels(articles, vectors, previous, names),
             copy_links(articles, self._copy_pairs(articles)),
         )
 
@@ -384,6 +400,7 @@ class DaskEngine:
         articles: Sequence[Article],
         vectors: Mapping[str, Embedding],
         previous: Sequence[Story],
+        names: Sequence[Sequence[str]] | None,
     ) -> list[int]:
         texts, matrix, dates, seed = cluster_inputs(articles, vectors, previous)
         windows = time_windows(dates, self.window_days, self.margin_days)
@@ -397,10 +414,15 @@ class DaskEngine:
                     ),
                     "date": [dates[i] for i in members],
                     "seed": [seed[i] if seed else -1 for i in members],
+                    "names": [list(names[i]) if names else [] for i in members],
                 }
             )
             paths.append(self._staged(f"window-{number}", table))
-            futures.append(self.client.submit(_cluster_window, paths[-1], bool(seed), pure=False))
+            futures.append(
+                self.client.submit(
+                    _cluster_window, paths[-1], bool(seed), names is not None, pure=False
+                )
+            )
         labels = [future.result() for future in futures]
         for path in paths:
             Path(path).unlink()
@@ -542,7 +564,7 @@ def _copies_in_band(
     return pairs
 
 
-def _cluster_window(path: str, seeded: bool) -> list[int]:
+def _cluster_window(path: str, seeded: bool, named: bool) -> list[int]:
     """On a worker: `stories.cluster` over one time window."""
     table = pq.read_table(path)
     vectors = table["vector"].combine_chunks()
@@ -551,6 +573,7 @@ def _cluster_window(path: str, seeded: bool) -> list[int]:
         np.asarray(vectors.values, dtype=np.float32).reshape(len(table), vectors.type.list_size),
         table["date"].to_pylist(),
         table["seed"].to_pylist() if seeded else None,
+        names=table["names"].to_pylist() if named else None,
     )
 
 

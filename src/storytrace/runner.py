@@ -278,7 +278,13 @@ def _collection_io(
     if name == "stories":
         # incremental: the stored stories stay, new articles join them or open new ones
         return (
-            [store.articles(), store.embeddings(), store.stories(), store.link_features()],
+            [
+                store.articles(),
+                store.embeddings(),
+                store.stories(),
+                store.link_features(),
+                store.entities(),
+            ],
             store.save_stories,
         )
     if name == "provenance":

@@ -103,9 +103,9 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "stories",
-        1,
+        2,
         "collection",
-        frozenset({"articles", "embeddings", "link_features"}),
+        frozenset({"articles", "embeddings", "link_features", "entities"}),
         frozenset({"stories", "near_copies"}),
         stories,
     ),

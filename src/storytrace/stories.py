@@ -11,6 +11,17 @@ dot product per view. Clusters far apart in time (both dated) need a clearly hig
 similarity: a story reposted months later still joins, another event of the same kind
 does not.
 
+Two more rules tell stories of one kind apart (ECB+'s two earthquakes, two arrests of
+players of one team) without losing their briefs:
+- Key entities: two clusters of `KEY_MIN_SIZE` articles or more do not merge when each
+  has a canonical entity that at least half of its articles mention and no article of the
+  other does (two title fights of one champion, each with its own challenger). Entities
+  are the entities stage's, so a name spelt three ways is one entity.
+- Fragments: what merging leaves as clusters of one or two articles (a one-line brief has
+  too few words to reach the story threshold) joins the larger cluster it is most similar
+  to, if that is at least `ATTACH_THRESHOLD`, at least half as close as that cluster's
+  own articles are to each other, and within `ATTACH_DAYS` of it.
+
 The story's title is its shortest headline (the most label-like); its id derives from its
 earliest article, so it stays stable as the story grows.
 
@@ -24,16 +35,18 @@ Scale: up to `EXACT_LIMIT` articles the neighbours are exact; beyond, they are s
 sliding time windows and k-means cells of the sentence vectors, joined by rare-term
 blocking, so linking grows about linearly (docs/performance.md).
 
-Cannot yet: use entities; tell apart two events of one kind that share their wording
-(ECB+'s two earthquakes). Across machines, the Dask engine clusters time windows of the
-collection with this same function (`dask_engine`).
+Cannot yet: tell apart two events of one kind that share their people and places (a coach
+fired and, years later, the same coach hired by the same team: undated, as in ECB+). Across
+machines, the Dask engine clusters time windows of the collection with this same function
+(`dask_engine`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,13 +60,19 @@ from storytrace.dates import day_number
 from storytrace.embeddings import StoredEmbeddings
 from storytrace.link_features import LinkTable, story_text, term_counts
 from storytrace.near_copies import near_copies
-from storytrace.records import Article, Embedding, NearCopy, Story
+from storytrace.records import Article, Embedding, Entity, NearCopy, Story
 
 STORY_THRESHOLD = 0.35
 TFIDF_WEIGHT = 0.6  # the sentence vectors weigh the rest
 NEIGHBOURS = 20
 MAX_DAYS_APART = 60  # dated clusters further apart than this ...
 FAR_APART_MARGIN = 0.15  # ... must be this much more similar to be one story
+ATTACH_SIZE = 2  # clusters of at most this many articles left after merging ...
+ATTACH_THRESHOLD = 0.2  # ... join the larger cluster they are closest to, if this close
+ATTACH_SHARE = 0.5  # and at least this share of that cluster's own mean similarity
+ATTACH_DAYS = 7  # and within this many days of it
+KEY_MIN_SIZE = 4  # clusters of at least this many articles have key entities: ...
+KEY_SHARE = 0.5  # ... those mentioned by at least this share of their articles
 # Beyond this many articles, nearest neighbours are searched within time windows and
 # joined by rare-term blocking, so that linking grows about linearly (see `_neighbourhoods`)
 EXACT_LIMIT = 5_000
@@ -77,6 +96,7 @@ def stories(
     vectors: Mapping[str, Embedding],
     previous: Sequence[Story] = (),
     features: LinkTable | None = None,
+    entities: Sequence[Entity] = (),
 ) -> StoryIndex:
     """Group `articles` into stories; `vectors` holds each article's sentence vector.
 
@@ -84,7 +104,8 @@ def stories(
     and only the articles in no previous story look for neighbours, joining a story or
     opening a new one (two stories merge only when a new article shows they are one).
     `features`, the stored `link_features`, spare computing signatures and term counts
-    again (any article without them has them computed here).
+    again (any article without them has them computed here). `entities`, the canonical
+    entities, tell two events of one kind apart by who and where (see `cluster`).
     """
     if not articles:
         return StoryIndex((), ())
@@ -94,8 +115,18 @@ def stories(
     if features is not None:
         counts = features.counts_of([a.id for a in articles], texts)
         signatures = features.signature_of()
-    labels = cluster(texts, matrix, dates, seed, counts)
+    names = entities_of(articles, entities) if entities else None
+    labels = cluster(texts, matrix, dates, seed, counts, names)
     return stories_from_labels(articles, labels, near_copies(articles, signatures))
+
+
+def entities_of(articles: Sequence[Article], entities: Sequence[Entity]) -> list[list[str]]:
+    """The ids of the canonical entities each article mentions, in `articles`' order."""
+    mentioned: dict[str, list[str]] = {}
+    for entity in entities:
+        for article_id in entity.article_ids:
+            mentioned.setdefault(article_id, []).append(entity.id)
+    return [mentioned.get(article.id, []) for article in articles]
 
 
 def cluster_inputs(
@@ -138,13 +169,15 @@ def cluster(
     dates: Sequence[str | None],
     seed: Sequence[int] | None = None,
     counts: sparse.csr_matrix | None = None,
+    names: Sequence[Collection[str]] | None = None,
 ) -> list[int]:
     """A cluster label per text: average-link over candidate pairs (see module doc).
 
     `seed` gives texts already clustered their cluster number (-1 for a new text): those
     clusters start formed, and only the new texts' neighbours become candidate pairs.
     `counts`, the texts' term counts (`link_features.term_counts`) when already known,
-    spares reading the texts again."""
+    spares reading the texts again. `names`, the entities each text mentions (any ids),
+    keep apart two clusters that each have a key entity the other never mentions."""
     count = len(texts)
     if count == 1:
         return [0]
@@ -189,7 +222,32 @@ def cluster(
             sums[root] = [_row_sum(m, rows) for _, m in views]
         return sums[root]
 
+    # Key entities (`_distinct_events`) need how many articles of a cluster mention each
+    # entity: counted when first needed, then merged along (the smaller into the larger).
+    mentioned: dict[int, Counter[str]] = {}
+
+    def mentions(root: int) -> Counter[str]:
+        if root not in mentioned:
+            assert names is not None
+            rows = members.get(root, [root])
+            mentioned[root] = Counter(name for row in rows for name in set(names[row]))
+        return mentioned[root]
+
+    def distinct(a: int, b: int) -> bool:
+        if names is None or min(size[a], size[b]) < KEY_MIN_SIZE:
+            return False
+        return _distinct_events(mentions(a), size[a], mentions(b), size[b])
+
     def union(a: int, b: int) -> None:
+        if a in mentioned and b in mentioned:
+            left, right = mentioned.pop(a), mentioned.pop(b)
+            if len(left) < len(right):
+                left, right = right, left
+            left.update(right)
+            mentioned[a] = left
+        else:
+            mentioned.pop(a, None)
+            mentioned.pop(b, None)
         parent[b] = a
         size[a] += size[b]
         into, other = members.pop(a, [a]), members.pop(b, [b])
@@ -203,6 +261,23 @@ def cluster(
             sums.pop(a, None)
         sums.pop(b, None)
         span[a] = _join(span[a], span[b])
+
+    def cohesion(root: int) -> float:
+        """The mean similarity of the pairs of distinct members of a cluster of two or more
+        (the dot product of its sums, less each member's similarity to itself)."""
+        rows = members[root]
+        pairs = sum(
+            weight * (_dot(summed, summed) - float(_squared_norms(matrix, rows).sum()))
+            for (weight, matrix), summed in zip(views, total(root), strict=True)
+        )
+        return pairs / (len(rows) * (len(rows) - 1))
+
+    def mean_between(a: int, b: int) -> float:
+        """The mean similarity of the members of clusters `a` and `b`."""
+        return sum(
+            weight * _dot(left, right) / (size[a] * size[b])
+            for (weight, _), left, right in zip(views, total(a), total(b), strict=True)
+        )
 
     first_of: dict[int, int] = {}
     for i, label in enumerate(seed or ()):
@@ -226,20 +301,62 @@ def cluster(
             key, state = (min(a, b), max(a, b)), (size[min(a, b)], size[max(a, b)])
             if rejected.get(key) == state:
                 continue
-            if size[a] == size[b] == 1:
-                mean = edges[(i, j)]  # two single articles: their own similarity
-            else:
-                mean = sum(
-                    weight * _dot(left, right) / (size[a] * size[b])
-                    for (weight, _), left, right in zip(views, total(a), total(b), strict=True)
-                )
+            # two single articles: their own similarity
+            mean = edges[(i, j)] if size[a] == size[b] == 1 else mean_between(a, b)
             needed = STORY_THRESHOLD + (FAR_APART_MARGIN if _apart(span[a], span[b]) else 0)
-            if mean >= needed:
+            if mean >= needed and not distinct(a, b):
                 union(a, b)
                 merged = True
             else:
                 rejected[key] = state
+
+    # Fragments (module doc): a brief has too few words to reach the story threshold with
+    # anyone, yet mostly belongs to the story it is closest to; clusters of several
+    # articles never merge at so low a level, so two stories of one kind stay apart while
+    # their briefs find them. Every choice is made against the clusters as the merging
+    # left them, so the order of the fragments does not matter.
+    near: dict[int, set[int]] = {}  # fragment -> the larger clusters its members neighbour
+    for i, j in edges:
+        a, b = find(i), find(j)
+        if a != b and min(size[a], size[b]) <= ATTACH_SIZE < max(size[a], size[b]):
+            small, large = (a, b) if size[a] < size[b] else (b, a)
+            near.setdefault(small, set()).add(large)
+    joins = []
+    cohesions: dict[int, float] = {}
+    for fragment, larger in sorted(near.items()):
+        # so weak a tie counts only within days of the story (or when either is undated)
+        scored = [
+            (mean_between(fragment, b), b)
+            for b in sorted(larger)
+            if not _apart(span[fragment], span[b], ATTACH_DAYS)
+        ]
+        if not scored:
+            continue
+        best, into = max(scored)
+        if best < ATTACH_THRESHOLD:
+            continue
+        if into not in cohesions:  # a large story may be the nearest of many briefs
+            cohesions[into] = cohesion(into)
+        if best >= ATTACH_SHARE * cohesions[into]:
+            joins.append((into, fragment))
+    for into, fragment in joins:
+        union(find(into), fragment)
     return [find(i) for i in range(count)]
+
+
+def _distinct_events(
+    left: Counter[str], left_size: int, right: Counter[str], right_size: int
+) -> bool:
+    """Whether two clusters are two events of one kind: each has a key entity (one that
+    at least `KEY_SHARE` of its articles mention) that no article of the other mentions.
+    Two title fights of one champion, each with its own challenger; two arrests of
+    players of one team; two leaks, each by its own official. The same event told by
+    two camps shares its key people and places, under any spelling the entities joined."""
+
+    def own_key(counts: Counter[str], size: int, other: Counter[str]) -> bool:
+        return any(n >= KEY_SHARE * size and name not in other for name, n in counts.items())
+
+    return own_key(left, left_size, right) and own_key(right, right_size, left)
 
 
 def _used_columns(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -375,17 +492,30 @@ def _row_sum(matrix: sparse.csr_matrix | np.ndarray, rows: list[int]) -> Any:
     return matrix[rows].sum(axis=0)
 
 
+def _squared_norms(matrix: sparse.csr_matrix | np.ndarray, rows: list[int]) -> np.ndarray:
+    if sparse.issparse(matrix):
+        chosen = sparse.csr_matrix(matrix[rows])
+        return np.asarray(chosen.multiply(chosen).sum(axis=1)).ravel()
+    dense = np.asarray(matrix[rows], dtype=np.float64)
+    return np.asarray((dense * dense).sum(axis=1))
+
+
 def _dot(left: Any, right: Any) -> float:
     if sparse.issparse(left):
         return float(left.multiply(right).sum())
     return float(np.dot(left, right))
 
 
-def _apart(left: tuple[int | None, int | None], right: tuple[int | None, int | None]) -> bool:
+def _apart(
+    left: tuple[int | None, int | None],
+    right: tuple[int | None, int | None],
+    days: int = MAX_DAYS_APART,
+) -> bool:
+    """Whether two dated time spans lie more than `days` apart."""
     if None in left or None in right:
         return False
     gap = max(right[0] - left[1], left[0] - right[1])  # type: ignore[operator]
-    return gap > MAX_DAYS_APART
+    return gap > days
 
 
 def _join(
