@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from storytrace.errors import StoreError
-from storytrace.records import Article, Embedding, LedgerEntry
+from storytrace.records import Article, Embedding, LedgerEntry, NearCopy, Story
 from storytrace.store import MIGRATIONS, Store
+from storytrace.stories import StoryIndex
 
 
 def article(number: int) -> Article:
@@ -96,3 +97,33 @@ def test_sentence_vectors_come_back_as_one_matrix(store: Store) -> None:
     assert np.allclose(rows[[0, 2]], [saved["a2"].vector, saved["a1"].vector])
     with Store(":memory:") as empty:
         assert len(empty.embeddings()) == 0
+
+
+def test_saving_stories_again_leaves_exactly_the_new_ones(store: Store) -> None:
+    first = StoryIndex(
+        (
+            Story("s1", "Pier closed", ("a1", "a2", "a3")),
+            Story("s2", "Library reopens", ("a4", "a5")),
+            Story("s3", "Marathon", ("a6",)),
+        ),
+        (NearCopy("a2", "a1", 0.9),),
+    )
+    store.save_stories(first)
+    assert set(store.stories()) == set(first.stories)
+    # a1..a3 as before; a5 moves from s2 to a new story; s3 is retitled; s2 shrinks
+    second = StoryIndex(
+        (
+            Story("s1", "Pier closed", ("a3", "a1", "a2")),  # the same, in another order
+            Story("s2", "Library reopens", ("a4",)),
+            Story("s3", "Marathon record", ("a6",)),
+            Story("s4", "Library wing", ("a5", "a7")),
+        ),
+        (),
+    )
+    store.save_stories(second)
+    assert set(store.stories()) == set(
+        Story(s.id, s.title, tuple(sorted(s.article_ids))) for s in second.stories
+    )
+    assert store.near_copies() == []
+    store.save_stories(StoryIndex((Story("s4", "Library wing", ("a5",)),), ()))
+    assert store.stories() == [Story("s4", "Library wing", ("a5",))]

@@ -80,6 +80,7 @@ WINDOW_DAYS = 28  # a window, sliding by half its width
 RARE_TERMS = 8  # an article's most distinctive words, for blocking
 CELL_SIZE = 1_000  # articles per cell of the sentence-vector index
 CELL_SAMPLE = 100  # articles per cell the cells are learnt from
+CELL_EPOCHS = 10  # passes over that sample: an index's cells need not be k-means' best
 MAX_POSTINGS = 200
 NEIGHBOUR_MEMORY_MB = 64
 PAIR_BLOCK = 20_000  # pairs whose similarities are computed at once (bounds the memory)
@@ -379,9 +380,13 @@ def _neighbourhoods(asking: list[int], days: Sequence[int | None], count: int) -
     dated = sorted((day, i) for i, day in enumerate(days) if day is not None)
     if not dated:
         return []
+    # an update asks for a few articles: only the windows holding one of them are built
+    asked = sorted(day for i in asking if (day := days[i]) is not None)
     groups = []
     step, first, last = WINDOW_DAYS // 2, dated[0][0], dated[-1][0]
     for start in range(first, last + 1, step):
+        if bisect_left(asked, start - step) == bisect_left(asked, start + WINDOW_DAYS):
+            continue
         low = bisect_left(dated, (start - step, -1))
         high = bisect_left(dated, (start + WINDOW_DAYS, -1))
         if high - low > 1:
@@ -398,7 +403,12 @@ def _cells(vectors: np.ndarray) -> list[list[int]]:
 
     cells = max(2, round(len(vectors) / CELL_SIZE))
     kmeans = MiniBatchKMeans(
-        n_clusters=cells, random_state=0, n_init=1, batch_size=4096, init_size=10 * cells
+        n_clusters=cells,
+        random_state=0,
+        n_init=1,
+        batch_size=4096,
+        init_size=10 * cells,
+        max_iter=CELL_EPOCHS,
     )
     # the cells are learnt from a fixed sample (`CELL_SAMPLE` per cell): placing the articles
     # is then the only cost that grows with the store, which an update pays again
@@ -440,14 +450,23 @@ def _rare_term_pairs(tfidf: sparse.csr_matrix, asking: list[int]) -> set[tuple[i
     places, numbers): candidates across any time distance (a story reposted months later),
     at most `NEIGHBOURS` per article, those sharing most first. A word shared by more than
     `MAX_POSTINGS` articles is too common to block on."""
-    postings: dict[int, list[int]] = {}
-    top: list[np.ndarray] = []
-    for i in range(tfidf.shape[0]):
+
+    def top_terms(i: int) -> np.ndarray:
         start, end = tfidf.indptr[i], tfidf.indptr[i + 1]
-        order = np.argsort(-tfidf.data[start:end])[:RARE_TERMS]
-        terms = tfidf.indices[start:end][order]
-        top.append(terms)
-        for term in terms.tolist():
+        terms: np.ndarray = tfidf.indices[start:end][np.argsort(-tfidf.data[start:end])]
+        return terms[:RARE_TERMS]
+
+    top = {i: top_terms(i) for i in asking}
+    # Only articles holding one of the asking articles' distinctive words can share it:
+    # an update, which asks for a few articles, ranks the words of those alone.
+    wanted = np.unique(np.concatenate(list(top.values()))) if top else np.array([], int)
+    holding = np.isin(tfidf.indices, wanted)
+    rows = np.unique(np.searchsorted(tfidf.indptr, np.flatnonzero(holding), side="right") - 1)
+    postings: dict[int, list[int]] = {}
+    for i in rows.tolist():
+        if i not in top:
+            top[i] = top_terms(i)
+        for term in top[i].tolist():
             postings.setdefault(term, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for i in asking:
@@ -502,8 +521,25 @@ def _squared_norms(matrix: sparse.csr_matrix | np.ndarray, rows: list[int]) -> n
 
 def _dot(left: Any, right: Any) -> float:
     if sparse.issparse(left):
-        return float(left.multiply(right).sum())
+        return _sparse_dot(left, right)
     return float(np.dot(left, right))
+
+
+def _sparse_dot(left: sparse.csr_matrix, right: sparse.csr_matrix) -> float:
+    """The dot product of two one-row sparse matrices: the shorter row's columns looked up
+    in the longer row's sorted ones (a sixth to a tenth of the time of scipy's element-wise
+    product at a cluster's sizes, where linking spends most of its time at scale)."""
+    if left.nnz > right.nnz:
+        left, right = right, left
+    if not left.nnz:
+        return 0.0
+    for row in (left, right):
+        if not row.has_canonical_format:
+            row.sum_duplicates()  # sorted columns, each once
+    at = np.searchsorted(right.indices, left.indices)
+    at[at == right.nnz] = 0
+    found = right.indices[at] == left.indices
+    return float(np.dot(left.data[found], right.data[at[found]]))
 
 
 def _apart(
