@@ -111,7 +111,7 @@ def measure(size: int) -> dict[str, float]:
         for k in range(count):
             base, variant = k % len(rows), k // len(rows)
             for name in [*names[base], f"varo{variant}", f"kest{variant}ville"]:
-                mentioned.setdefault(name, []).append(articles[k].id)
+                mentioned.setdefault(name, []).append(f"a{k:07d}")  # `articles`' ids
         found = tuple(
             Entity(name, name, "PERSON", (), tuple(ids)) for name, ids in mentioned.items()
         )

@@ -110,6 +110,12 @@ def test_saving_stories_again_leaves_exactly_the_new_ones(store: Store) -> None:
     )
     store.save_stories(first)
     assert set(store.stories()) == set(first.stories)
+
+    def rows_of(story_id: str) -> list[int]:
+        query = "SELECT rowid FROM story_articles WHERE story_id = ? ORDER BY rowid"
+        return [row[0] for row in store._db.execute(query, [story_id]).fetchall()]
+
+    unchanged = rows_of("s1")
     # a1..a3 as before; a5 moves from s2 to a new story; s3 is retitled; s2 shrinks
     second = StoryIndex(
         (
@@ -125,5 +131,6 @@ def test_saving_stories_again_leaves_exactly_the_new_ones(store: Store) -> None:
         Story(s.id, s.title, tuple(sorted(s.article_ids))) for s in second.stories
     )
     assert store.near_copies() == []
+    assert rows_of("s1") == unchanged  # not rewritten
     store.save_stories(StoryIndex((Story("s4", "Library wing", ("a5",)),), ()))
     assert store.stories() == [Story("s4", "Library wing", ("a5",))]

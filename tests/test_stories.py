@@ -146,6 +146,28 @@ def test_a_brief_joins_the_story_it_is_close_to_in_time() -> None:
     assert farther[8] not in {farther[0], farther[4]}
 
 
+def test_an_update_leaves_an_old_brief_where_the_first_run_left_it() -> None:
+    quake = "quake strikes coastal city of Vedrin killing dozens as rescuers search rubble"
+    # a story that only the sentence vectors hold together (no shared words): loosely knit
+    other = ["apple orchard harvest", "violin concert hall", "glacier trail", "bakery ovens"]
+    texts = [quake] * 4 + other + ["markets open higher on tuesday traders say"]
+    axes = np.eye(4, dtype=np.float32)
+    # the brief: a little closer to the quake story (too close-knit to take it) than to the
+    # other, which would take it
+    brief = 0.72 * axes[0] + 0.69 * axes[1] + np.sqrt(1 - 0.72**2 - 0.69**2) * axes[2]
+    vectors = np.array([axes[0]] * 4 + [axes[1]] * 4 + [brief], dtype=np.float32)
+    first = cluster(texts, vectors, [None] * 9)
+    assert first[8] not in first[:8]  # alone: the quake story is its nearest and refuses it
+    # a new article joins the other story, beside the brief: the brief stays alone, as a
+    # full run over the same articles leaves it
+    grown_texts = [*texts, "chess tournament final"]
+    grown = np.vstack([vectors, axes[1:2]])
+    update = cluster(grown_texts, grown, [None] * 10, [*first, -1])
+    assert update[8] not in update[:8] and update[9] == update[4]
+    full = cluster(grown_texts, grown, [None] * 10)
+    assert full[8] not in full[:8]
+
+
 def test_clustering_metrics_on_a_known_case() -> None:
     metrics = {m.name: m.value for m in clustering_metrics([1, 1, 2, 2], ["a", "a", "a", "b"])}
     assert metrics["pairwise_precision"] == 0.5 and round(metrics["pairwise_recall"], 4) == 0.3333

@@ -224,7 +224,8 @@ def cluster(
         return sums[root]
 
     # Key entities (`_distinct_events`) need how many articles of a cluster mention each
-    # entity: counted when first needed, then merged along (the smaller into the larger).
+    # entity: counted when first needed, then kept up to date through every merge (the
+    # smaller count into the larger), so no cluster is counted twice.
     mentioned: dict[int, Counter[str]] = {}
 
     def mentions(root: int) -> Counter[str]:
@@ -240,15 +241,13 @@ def cluster(
         return _distinct_events(mentions(a), size[a], mentions(b), size[b])
 
     def union(a: int, b: int) -> None:
-        if a in mentioned and b in mentioned:
-            left, right = mentioned.pop(a), mentioned.pop(b)
+        if a in mentioned or b in mentioned:  # keep the counts once a cluster has them
+            left, right = mentions(a), mentions(b)
+            del mentioned[a], mentioned[b]
             if len(left) < len(right):
                 left, right = right, left
             left.update(right)
             mentioned[a] = left
-        else:
-            mentioned.pop(a, None)
-            mentioned.pop(b, None)
         parent[b] = a
         size[a] += size[b]
         into, other = members.pop(a, [a]), members.pop(b, [b])
@@ -316,12 +315,16 @@ def cluster(
     # articles never merge at so low a level, so two stories of one kind stay apart while
     # their briefs find them. Every choice is made against the clusters as the merging
     # left them, so the order of the fragments does not matter.
+    # In an update only fragments holding a new article look: an old one sees only the
+    # stories its new neighbours reach, and would pick among those alone.
+    placing = {find(i) for i in asking}
     near: dict[int, set[int]] = {}  # fragment -> the larger clusters its members neighbour
     for i, j in edges:
         a, b = find(i), find(j)
         if a != b and min(size[a], size[b]) <= ATTACH_SIZE < max(size[a], size[b]):
             small, large = (a, b) if size[a] < size[b] else (b, a)
-            near.setdefault(small, set()).add(large)
+            if small in placing:
+                near.setdefault(small, set()).add(large)
     joins = []
     cohesions: dict[int, float] = {}
     for fragment, larger in sorted(near.items()):

@@ -114,7 +114,10 @@ def score_stories(path: Path, workers: int, limit: int | None = None) -> Scoreca
 def entity_names(rows: Sequence[dict[str, str]], path: Path) -> list[list[str]]:
     """The canonical entities each article mentions, as the pipeline finds them (the parse
     stage's mentions, linked across the file by the entities stage)."""
-    articles = [Article(row["id"], str(path), row["text"], "", row.get("title")) for row in rows]
+    # by position: ids repeat in the files (basil-dev has four rows called "empty")
+    articles = [
+        Article(str(n), str(path), row["text"], "", row.get("title")) for n, row in enumerate(rows)
+    ]
     mentions = [
         mention
         for doc, article in zip(parse_many(articles), articles, strict=True)
