@@ -80,7 +80,6 @@ WINDOW_DAYS = 28  # a window, sliding by half its width
 RARE_TERMS = 8  # an article's most distinctive words, for blocking
 CELL_SIZE = 1_000  # articles per cell of the sentence-vector index
 CELL_SAMPLE = 100  # articles per cell the cells are learnt from
-CELL_EPOCHS = 10  # passes over that sample: an index's cells need not be k-means' best
 MAX_POSTINGS = 200
 NEIGHBOUR_MEMORY_MB = 64
 PAIR_BLOCK = 20_000  # pairs whose similarities are computed at once (bounds the memory)
@@ -406,12 +405,7 @@ def _cells(vectors: np.ndarray) -> list[list[int]]:
 
     cells = max(2, round(len(vectors) / CELL_SIZE))
     kmeans = MiniBatchKMeans(
-        n_clusters=cells,
-        random_state=0,
-        n_init=1,
-        batch_size=4096,
-        init_size=10 * cells,
-        max_iter=CELL_EPOCHS,
+        n_clusters=cells, random_state=0, n_init=1, batch_size=4096, init_size=10 * cells
     )
     # the cells are learnt from a fixed sample (`CELL_SAMPLE` per cell): placing the articles
     # is then the only cost that grows with the store, which an update pays again
