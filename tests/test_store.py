@@ -47,6 +47,17 @@ def test_articles_and_ledger_round_trip(store: Store) -> None:
     assert store.counts()["ledger_rejected"] == 1
 
 
+def test_a_reopened_store_reads_in_any_order(tmp_path: Path) -> None:
+    # opening reads the schema version: a result left half-read would make DuckDB refuse
+    # the next query read through Arrow (articles, link features, vectors)
+    with Store(tmp_path / "s.duckdb") as store:
+        store.save_ingested([article(1)], [])
+    for read in ("articles", "link_features", "embeddings", "counts"):
+        with Store(tmp_path / "s.duckdb") as store:
+            getattr(store, read)()
+            assert store.articles() == [article(1)]
+
+
 def test_a_failed_batch_writes_nothing(store: Store) -> None:
     store.save_ingested([article(1)], [LedgerEntry("1.html", "accepted", None, "a1", "f1")])
     with pytest.raises(duckdb.ConstraintException):

@@ -63,7 +63,7 @@ from storytrace.candidates import DisjointSets
 from storytrace.dates import day_number
 from storytrace.errors import StorytraceError
 from storytrace.fetch import Fetcher
-from storytrace.link_features import LinkTable
+from storytrace.link_features import LinkTable, story_text
 from storytrace.near_copies import (
     COPY_THRESHOLD,
     band_keys,
@@ -402,7 +402,8 @@ class DaskEngine:
         previous: Sequence[Story],
         names: Sequence[Sequence[str]] | None,
     ) -> list[int]:
-        texts, matrix, dates, seed = cluster_inputs(articles, vectors, previous)
+        matrix, dates, seed = cluster_inputs(articles, vectors, previous)
+        texts = [story_text(a.title, a.text) for a in articles]
         windows = time_windows(dates, self.window_days, self.margin_days)
         futures, paths = [], []
         for number, members in enumerate(windows):

@@ -58,9 +58,9 @@ class StoredEmbeddings(Mapping[str, Embedding]):
 
     def rows(self, ids: Sequence[str]) -> np.ndarray:
         """The vectors of `ids` in that order; zeros for an article without one."""
-        found = np.zeros((len(ids), self.matrix.shape[1]), dtype=np.float32)
-        for position, aid in enumerate(ids):
-            row = self._row.get(aid)
-            if row is not None:
-                found[position] = self.matrix[row]
+        rows = np.array([self._row.get(aid, -1) for aid in ids], dtype=np.int64)
+        if not len(self.matrix):
+            return np.zeros((len(ids), self.matrix.shape[1]), dtype=np.float32)
+        found: np.ndarray = self.matrix[np.maximum(rows, 0)].astype(np.float32, copy=False)
+        found[rows < 0] = 0.0
         return found

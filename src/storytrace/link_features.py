@@ -46,17 +46,18 @@ class LinkTable:
     signatures: list[bytes]
     counts: sparse.csr_matrix
 
-    def counts_of(self, ids: Sequence[str], texts: Sequence[str]) -> sparse.csr_matrix:
-        """The term counts of the articles `ids` in that order: stored rows where there are
-        some, counted from `texts` (the articles' story texts) where not."""
+    def counts_of(self, articles: Sequence[Article]) -> sparse.csr_matrix:
+        """The term counts of `articles` in that order: stored rows where there are some,
+        counted from the articles' story texts where not."""
         row = {aid: position for position, aid in enumerate(self.ids)}
-        order = np.array([row.get(aid, -1) for aid in ids], dtype=np.int64)
+        order = np.array([row.get(a.id, -1) for a in articles], dtype=np.int64)
         missing = np.flatnonzero(order < 0)
         if not len(missing):
             return self.counts[order]
         # the counted rows go below the stored ones
         order[missing] = np.arange(len(self.ids), len(self.ids) + len(missing))
-        counted = term_counts([texts[k] for k in missing.tolist()])
+        unread = [articles[k] for k in missing.tolist()]
+        counted = term_counts([story_text(a.title, a.text) for a in unread])
         return sparse.csr_matrix(sparse.vstack([self.counts, counted]))[order]
 
     def signature_of(self) -> dict[str, bytes]:

@@ -247,23 +247,13 @@ PRODUCT_TABLES: dict[str, tuple[str, type, Callable[[Any], dict[str, Any]]]] = {
     ),
 }
 
+# Article's fields in their order (rows are read back by position): text, and the
+# furniture blocks extraction removed as a list
 _ARTICLE_SCHEMA = pa.schema(
     [
-        (name, pa.string())
-        for name in (
-            "id",
-            "source",
-            "text",
-            "content_hash",
-            "title",
-            "url",
-            "outlet",
-            "author",
-            "published",
-            "language",
-        )
+        (field.name, pa.list_(pa.string()) if field.name == "removed" else pa.string())
+        for field in dataclasses.fields(Article)
     ]
-    + [("removed", pa.list_(pa.string()))]
 )
 _ARTICLE_COLUMNS = tuple(_ARTICLE_SCHEMA.names)
 
@@ -293,8 +283,10 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        # read to the end (fetchall): DuckDB refuses an Arrow query (`sql`) while a result
+        # of `execute` is only partly fetched
+        rows = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def _migrate(self) -> None:
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -770,8 +762,10 @@ class Store:
         if ids is not None:
             query += " WHERE id IN (SELECT unnest(?))"
             parameters.append(list(ids))
-        rows = self._db.execute(query + " ORDER BY published NULLS LAST, id", parameters)
-        return [_article_from_row(row) for row in rows.fetchall()]
+        # read as Arrow columns: a third of the time of fetching Python rows (an update of a
+        # large store reads every article)
+        ordered = self._db.sql(query + " ORDER BY published NULLS LAST, id", params=parameters)
+        return articles_from_table(ordered.to_arrow_table())
 
     def ledger(self) -> list[LedgerEntry]:
         rows = self._db.execute(
@@ -811,8 +805,8 @@ class Store:
             "events",
             "event_links",
         ):
-            row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
-            result[table] = int(row[0]) if row else 0
+            (number,) = self._db.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
+            result[table] = int(number)
         for status, number in self._db.execute(
             "SELECT status, count(*) FROM ledger GROUP BY status"
         ).fetchall():
@@ -870,9 +864,8 @@ def _column_value(article: Article, column: str) -> Any:
 
 
 def _article_from_row(row: tuple[Any, ...] | list[Any]) -> Article:
-    fields = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
-    fields["removed"] = tuple(fields["removed"] or ())
-    return Article(**fields)
+    # the columns are Article's fields in its order (`_ARTICLE_SCHEMA`), `removed` last
+    return Article(*(*row[:-1], tuple(row[-1] or ())))
 
 
 def _span_columns(prefix: str, span: Span | None) -> dict[str, Any]:

@@ -109,14 +109,15 @@ def stories(
     """
     if not articles:
         return StoryIndex((), ())
-    texts, matrix, dates, seed = cluster_inputs(articles, vectors, previous)
-    counts = None
+    matrix, dates, seed = cluster_inputs(articles, vectors, previous)
     signatures = None
     if features is not None:
-        counts = features.counts_of([a.id for a in articles], texts)
+        counts = features.counts_of(articles)
         signatures = features.signature_of()
+    else:
+        counts = term_counts([story_text(a.title, a.text) for a in articles])
     names = entities_of(articles, entities) if entities else None
-    labels = cluster(texts, matrix, dates, seed, counts, names)
+    labels = cluster_counts(counts, matrix, dates, seed, names)
     return stories_from_labels(articles, labels, near_copies(articles, signatures))
 
 
@@ -131,9 +132,9 @@ def entities_of(articles: Sequence[Article], entities: Sequence[Entity]) -> list
 
 def cluster_inputs(
     articles: Sequence[Article], vectors: Mapping[str, Embedding], previous: Sequence[Story] = ()
-) -> tuple[list[str], np.ndarray, list[str | None], list[int] | None]:
-    """`cluster`'s arguments for `articles`: texts, vectors, dates and the seed labels that
-    keep `previous` stories together (None when there are none)."""
+) -> tuple[np.ndarray, list[str | None], list[int] | None]:
+    """`cluster`'s arguments for `articles` besides their words: vectors, dates and the seed
+    labels that keep `previous` stories together (None when there are none)."""
     story_of = {aid: number for number, story in enumerate(previous) for aid in story.article_ids}
     seed = [story_of.get(a.id, -1) for a in articles] if story_of else None
     if isinstance(vectors, StoredEmbeddings):  # the store's: already a matrix
@@ -143,12 +144,7 @@ def cluster_inputs(
             [vectors[a.id].vector if a.id in vectors else _zeros(vectors) for a in articles],
             dtype=np.float32,
         )
-    return (
-        [story_text(a.title, a.text) for a in articles],
-        matrix,
-        [a.published for a in articles],
-        seed,
-    )
+    return matrix, [a.published for a in articles], seed
 
 
 def stories_from_labels(
@@ -168,24 +164,33 @@ def cluster(
     vectors: np.ndarray,
     dates: Sequence[str | None],
     seed: Sequence[int] | None = None,
-    counts: sparse.csr_matrix | None = None,
     names: Sequence[Collection[str]] | None = None,
 ) -> list[int]:
-    """A cluster label per text: average-link over candidate pairs (see module doc).
+    """A cluster label per text (its story text, `link_features.story_text`): average-link
+    over candidate pairs (see module doc and `cluster_counts`)."""
+    return cluster_counts(term_counts(texts), vectors, dates, seed, names)
 
-    `seed` gives texts already clustered their cluster number (-1 for a new text): those
-    clusters start formed, and only the new texts' neighbours become candidate pairs.
-    `counts`, the texts' term counts (`link_features.term_counts`) when already known,
-    spares reading the texts again. `names`, the entities each text mentions (any ids),
-    keep apart two clusters that each have a key entity the other never mentions."""
-    count = len(texts)
+
+def cluster_counts(
+    counts: sparse.csr_matrix,
+    vectors: np.ndarray,
+    dates: Sequence[str | None],
+    seed: Sequence[int] | None = None,
+    names: Sequence[Collection[str]] | None = None,
+) -> list[int]:
+    """A cluster label per article from its term counts (`link_features.term_counts`, one
+    row per article), its sentence vector and its date.
+
+    `seed` gives articles already clustered their cluster number (-1 for a new one): those
+    clusters start formed, and only the new articles' neighbours become candidate pairs.
+    `names`, the entities each article mentions (any ids), keep apart two clusters that each
+    have a key entity the other never mentions."""
+    count = counts.shape[0]
     if count == 1:
         return [0]
     # the weights are fitted over the whole collection on every call; the counts are each
     # article's own (stored by `link_features`), so only new texts are read again
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(
-        _used_columns(term_counts(texts) if counts is None else counts)
-    )
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(_used_columns(counts))
     views: list[tuple[float, sparse.csr_matrix | np.ndarray]] = [
         (TFIDF_WEIGHT, sparse.csr_matrix(tfidf)),
         (1 - TFIDF_WEIGHT, vectors),
@@ -195,7 +200,7 @@ def cluster(
     pairs: set[tuple[int, int]] = set()
     groups = _neighbourhoods(asking, days, count)
     if count > EXACT_LIMIT:
-        groups += _cells(vectors)
+        groups += _cells(vectors, asking)
     for group in groups:
         for _, matrix in views:
             pairs |= _nearest_pairs(matrix, group, asking)
@@ -278,13 +283,20 @@ def cluster(
             for (weight, _), left, right in zip(views, total(a), total(b), strict=True)
         )
 
-    first_of: dict[int, int] = {}
+    # the seeded clusters, formed at once (what `union` would make of them one by one: an
+    # update seeds every stored story again)
+    seeded: dict[int, list[int]] = {}
     for i, label in enumerate(seed or ()):
         if label >= 0:
-            if label in first_of:
-                union(find(first_of[label]), i)
-            else:
-                first_of[label] = i
+            seeded.setdefault(label, []).append(i)
+    for rows in seeded.values():
+        if len(rows) > 1:
+            root = rows[0]
+            for i in rows[1:]:
+                parent[i] = root
+            size[root], members[root] = len(rows), rows
+            dated = [day for i in rows if (day := days[i]) is not None]
+            span[root] = (min(dated), max(dated)) if dated else (None, None)
 
     # A pair of clusters found too far apart is not measured again until one of them grows
     # (many member pairs link the same two clusters; later passes revisit every edge).
@@ -396,11 +408,11 @@ def _neighbourhoods(asking: list[int], days: Sequence[int | None], count: int) -
     return groups
 
 
-def _cells(vectors: np.ndarray) -> list[list[int]]:
+def _cells(vectors: np.ndarray, asking: list[int]) -> list[list[int]]:
     """Groups of articles whose sentence vectors lie close: k-means cells of about
     `CELL_SIZE` articles, each article placed in its two nearest cells (an inverted-file
     index, as approximate nearest-neighbour libraries build), so a neighbour across a cell
-    border is still found."""
+    border is still found. Only the cells holding an asking article are returned."""
     from sklearn.cluster import MiniBatchKMeans
 
     cells = max(2, round(len(vectors) / CELL_SIZE))
@@ -411,12 +423,16 @@ def _cells(vectors: np.ndarray) -> list[list[int]]:
     # is then the only cost that grows with the store, which an update pays again
     sample = np.random.default_rng(0).permutation(len(vectors))[: cells * CELL_SAMPLE]
     distances = kmeans.fit(vectors[np.sort(sample)]).transform(vectors)
-    nearest = np.argsort(distances, axis=1)[:, :2]
-    members: list[list[int]] = [[] for _ in range(cells)]
-    for i, (first, second) in enumerate(nearest.tolist()):
-        members[first].append(i)
-        members[second].append(i)
-    return [group for group in members if len(group) > 1]
+    nearest = np.argpartition(distances, 1, axis=1)[:, :2].ravel()
+    # each cell's members in article order: a stable sort of (article, cell) by cell
+    order = np.argsort(nearest, kind="stable")
+    bounds = np.searchsorted(nearest[order], np.arange(cells + 1))
+    wanted = np.unique(nearest.reshape(-1, 2)[asking])
+    return [
+        (order[bounds[cell] : bounds[cell + 1]] // 2).tolist()
+        for cell in wanted.tolist()
+        if bounds[cell + 1] - bounds[cell] > 1
+    ]
 
 
 def _nearest_pairs(
