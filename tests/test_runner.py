@@ -15,11 +15,12 @@ import pytest
 from storytrace.entities import entities as entities_stage
 from storytrace.errors import InputRejected, PlanError
 from storytrace.export import render
-from storytrace.records import Article, Document
+from storytrace.records import Article, Document, Story
 from storytrace.runner import Failure, LocalEngine, map_per_article, run
 from storytrace.settings import Settings
 from storytrace.stages import STAGES, Stage
 from storytrace.store import Store
+from storytrace.stories import StoryIndex
 from storytrace.story_groups import per_story
 from tests.conftest import REPO, split_examples
 
@@ -267,6 +268,26 @@ def _recording(stage: Stage, seen: list[list[str]]) -> Stage:
         return stage.function(articles, stories, *rest)
 
     return replace(stage, function=function)
+
+
+def test_stories_another_version_linked_are_linked_again(
+    corpus: Path, store: Store, settings: Settings
+) -> None:
+    """Stored stories seed the next run only when this version of the stories stage linked
+    them: after an upgrade, its rules apply to the whole store, not only to what arrives."""
+    run([str(corpus)], store, settings)
+    linked = sorted(sorted(story.article_ids) for story in store.stories())
+    assert len(linked) > 1
+    everything = tuple(sorted(article.id for article in store.articles()))
+    merged = StoryIndex((Story("s-old", "Everything", everything),), ())
+    label = next(stage.label for stage in STAGES if stage.name == "stories")
+    store.save_stories(merged, linked_by=label)
+    run([], store, settings)
+    assert [set(story.article_ids) for story in store.stories()] == [set(everything)]  # a seed
+    store.save_stories(merged, linked_by="stories/0")
+    run([], store, settings)
+    assert sorted(sorted(story.article_ids) for story in store.stories()) == linked
+    assert store.stories_linked_by() == label
 
 
 def test_per_story_stages_redo_only_the_stories_that_changed(tmp_path: Path) -> None:

@@ -253,7 +253,7 @@ def _link(
             # after the records: fingerprints without their records would hide stale ones
             store.save_story_fingerprints(stage.label, prints)
         else:
-            arguments, save = _collection_io(stage.name, store, settings)
+            arguments, save = _collection_io(stage, store, settings)
             save(function(*arguments))
     except NotImplementedError:
         raise
@@ -270,22 +270,25 @@ def _failed(stage: Stage, error: BaseException, store: Store, report: RunReport)
 
 
 def _collection_io(
-    name: str, store: Store, settings: Settings
+    stage: Stage, store: Store, settings: Settings
 ) -> tuple[list[Any], Callable[[Any], None]]:
     """A collection stage's arguments (read from the store now) and its writer."""
+    name = stage.name
     if name == "entities":
         return [store.mentions(), settings], store.save_entities
     if name == "stories":
-        # incremental: the stored stories stay, new articles join them or open new ones
+        # incremental: the stored stories stay, new articles join them or open new ones;
+        # stories another version of the stage linked are linked again whole, by its rules
+        current = store.stories_linked_by() == stage.label
         return (
             [
                 store.articles(),
                 store.embeddings(),
-                store.stories(),
+                store.stories() if current else [],
                 store.link_features(),
                 store.entities(),
             ],
-            store.save_stories,
+            partial(store.save_stories, linked_by=stage.label),
         )
     if name == "provenance":
         return (
@@ -378,7 +381,7 @@ class _Background:
         assert self.submit is not None
         started = time.perf_counter()
         try:
-            arguments, save = _collection_io(stage.name, self.store, self.settings)
+            arguments, save = _collection_io(stage, self.store, self.settings)
         except NotImplementedError:
             raise
         except Exception as error:

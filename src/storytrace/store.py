@@ -288,6 +288,12 @@ class Store:
         rows = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         return int(rows[0][0]) if rows else 0
 
+    def stories_linked_by(self) -> str | None:
+        """The stage (name/version) that linked the stored stories; None when unknown (none
+        stored yet, or stored before storytrace recorded it)."""
+        rows = self._db.execute("SELECT value FROM meta WHERE key = 'stories_linked_by'").fetchall()
+        return str(rows[0][0]) if rows else None
+
     def _migrate(self) -> None:
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         current = self.schema_version
@@ -410,11 +416,16 @@ class Store:
                 ]
                 self._insert("entity_members", pa.Table.from_pylist(members))
 
-    def save_stories(self, index: StoryIndex) -> None:
+    def save_stories(self, index: StoryIndex, linked_by: str | None = None) -> None:
         """Replace stories and near-copies (a collection stage re-links them all). Only the
         stories that changed are rewritten: after an update most are as they were, and
-        rewriting every membership row took a second at 100k articles."""
+        rewriting every membership row took a second at 100k articles. `linked_by` names
+        the stage (name/version) that linked them (`stories_linked_by`)."""
         with self._transaction():
+            if linked_by is not None:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('stories_linked_by', ?)", [linked_by]
+                )
             stored = {story.id: story for story in self.stories()}
             fresh = [story for story in index.stories if _changed(stored.get(story.id), story)]
             kept = {story.id for story in index.stories} - {story.id for story in fresh}

@@ -29,7 +29,9 @@ Incremental: given the stories of an earlier run, new articles join them or open
 only the new articles' neighbours are candidates, so adding a few articles to a large
 store costs a few neighbour queries, not a re-clustering. The TF-IDF weights are refitted
 over the whole collection from each article's stored term counts, and near copies come
-from stored signatures (`link_features`): no stored text is tokenised again.
+from stored signatures (`link_features`): no stored text is tokenised again. Stories that
+another version of this stage linked are not kept: the runner links the store again whole
+(`Store.stories_linked_by`), so new rules reach old stories too.
 
 Scale: up to `EXACT_LIMIT` articles the neighbours are exact; beyond, they are searched in
 sliding time windows and k-means cells of the sentence vectors, joined by rare-term
