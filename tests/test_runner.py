@@ -284,10 +284,12 @@ def test_stories_another_version_linked_are_linked_again(
     store.save_stories(merged, linked_by=label)
     run([], store, settings)
     assert [set(story.article_ids) for story in store.stories()] == [set(everything)]  # a seed
-    store.save_stories(merged, linked_by="stories/0")
-    run([], store, settings)
-    assert sorted(sorted(story.article_ids) for story in store.stories()) == linked
-    assert store.stories_linked_by() == label
+    for older in ("stories/0", None):  # another version, or a store from before the record
+        store.save_stories(merged, linked_by=older)
+        assert store.stories_linked_by() == older
+        run([], store, settings)
+        assert sorted(sorted(story.article_ids) for story in store.stories()) == linked
+        assert store.stories_linked_by() == label
 
 
 def test_per_story_stages_redo_only_the_stories_that_changed(tmp_path: Path) -> None:

@@ -256,6 +256,7 @@ _ARTICLE_SCHEMA = pa.schema(
     ]
 )
 _ARTICLE_COLUMNS = tuple(_ARTICLE_SCHEMA.names)
+assert _ARTICLE_COLUMNS[-1] == "removed", "_article_from_row reads `removed` last"
 
 
 class Store:
@@ -422,10 +423,10 @@ class Store:
         rewriting every membership row took a second at 100k articles. `linked_by` names
         the stage (name/version) that linked them (`stories_linked_by`)."""
         with self._transaction():
+            # stories saved without a stage (tests, benchmarks) name none: never a stale one
+            self._db.execute("DELETE FROM meta WHERE key = 'stories_linked_by'")
             if linked_by is not None:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('stories_linked_by', ?)", [linked_by]
-                )
+                self._db.execute("INSERT INTO meta VALUES ('stories_linked_by', ?)", [linked_by])
             stored = {story.id: story for story in self.stories()}
             fresh = [story for story in index.stories if _changed(stored.get(story.id), story)]
             kept = {story.id for story in index.stories} - {story.id for story in fresh}

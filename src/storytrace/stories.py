@@ -31,7 +31,8 @@ store costs a few neighbour queries, not a re-clustering. The TF-IDF weights are
 over the whole collection from each article's stored term counts, and near copies come
 from stored signatures (`link_features`): no stored text is tokenised again. Stories that
 another version of this stage linked are not kept: the runner links the store again whole
-(`Store.stories_linked_by`), so new rules reach old stories too.
+(`Store.stories_linked_by`), so new rules reach old stories too (a store saved before
+storytrace recorded the version is linked again once).
 
 Scale: up to `EXACT_LIMIT` articles the neighbours are exact; beyond, they are searched in
 sliding time windows and k-means cells of the sentence vectors, joined by rare-term
@@ -107,7 +108,7 @@ def stories(
     opening a new one (two stories merge only when a new article shows they are one).
     `features`, the stored `link_features`, spare computing signatures and term counts
     again (any article without them has them computed here). `entities`, the canonical
-    entities, tell two events of one kind apart by who and where (see `cluster`).
+    entities, tell two events of one kind apart by who and where (see `cluster_counts`).
     """
     if not articles:
         return StoryIndex((), ())
@@ -191,7 +192,7 @@ def cluster_counts(
     if count == 1:
         return [0]
     # the weights are fitted over the whole collection on every call; the counts are each
-    # article's own (stored by `link_features`), so only new texts are read again
+    # article's own (`stories` reads them stored by `link_features`: no text is read again)
     tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(_used_columns(counts))
     views: list[tuple[float, sparse.csr_matrix | np.ndarray]] = [
         (TFIDF_WEIGHT, sparse.csr_matrix(tfidf)),
@@ -285,8 +286,9 @@ def cluster_counts(
             for (weight, _), left, right in zip(views, total(a), total(b), strict=True)
         )
 
-    # the seeded clusters, formed at once (what `union` would make of them one by one: an
-    # update seeds every stored story again)
+    # the seeded clusters, formed at once: what `union` would make of them one by one (an
+    # update seeds every stored story again), as long as no sums or entity counts exist yet
+    assert not sums and not mentioned
     seeded: dict[int, list[int]] = {}
     for i, label in enumerate(seed or ()):
         if label >= 0:
@@ -417,6 +419,8 @@ def _cells(vectors: np.ndarray, asking: list[int]) -> list[list[int]]:
     border is still found. Only the cells holding an asking article are returned."""
     from sklearn.cluster import MiniBatchKMeans
 
+    if not asking:  # nothing new: every stored story stays as it is
+        return []
     cells = max(2, round(len(vectors) / CELL_SIZE))
     kmeans = MiniBatchKMeans(
         n_clusters=cells, random_state=0, n_init=1, batch_size=4096, init_size=10 * cells
