@@ -278,7 +278,7 @@ def _collection_io(
         return [store.mentions(), settings], store.save_entities
     if name == "stories":
         # incremental: the stored stories stay, new articles join them or open new ones;
-        # stories another version of the stage linked are linked again whole, by its rules
+        # stories another version of the stage linked are linked again whole, by these rules
         current = store.stories_linked_by() == stage.label
         return (
             [
