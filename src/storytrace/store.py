@@ -247,8 +247,8 @@ PRODUCT_TABLES: dict[str, tuple[str, type, Callable[[Any], dict[str, Any]]]] = {
     ),
 }
 
-# Article's fields in their order (rows are read back by position): text, and the
-# furniture blocks extraction removed as a list
+# Article's fields in their order (rows are read back by position): strings, and `removed`
+# (the furniture blocks extraction dropped) as a list
 _ARTICLE_SCHEMA = pa.schema(
     [
         (field.name, pa.list_(pa.string()) if field.name == "removed" else pa.string())
