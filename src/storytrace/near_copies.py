@@ -121,10 +121,12 @@ def near_copies(
     for band in range(BANDS):
         keys = _as_keys(matrix[indexed, band * ROWS : (band + 1) * ROWS])
         order = np.argsort(keys, kind="stable")
-        starts = np.flatnonzero(np.r_[True, keys[order][1:] != keys[order][:-1]])
-        for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
-            if end - start > 1:
-                candidates.update(combinations(sorted(indexed[order[start:end]].tolist()), 2))
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        ends = np.r_[starts[1:], len(order)]
+        shared = ends - starts > 1  # only the keys two articles or more share (a few)
+        for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
+            candidates.update(combinations(sorted(indexed[order[start:end]].tolist()), 2))
     for earlier, later in sorted(candidates):
         score = similarity(matrix[later], matrix[earlier])
         if score >= COPY_THRESHOLD:
