@@ -56,8 +56,7 @@ class LinkTable:
             return self.counts[order]
         # the counted rows go below the stored ones
         order[missing] = np.arange(len(self.ids), len(self.ids) + len(missing))
-        unread = [articles[k] for k in missing.tolist()]
-        counted = term_counts([story_text(a.title, a.text) for a in unread])
+        counted = story_counts([articles[k] for k in missing.tolist()])
         return sparse.csr_matrix(sparse.vstack([self.counts, counted]))[order]
 
     def signature_of(self) -> dict[str, bytes]:
@@ -70,13 +69,18 @@ def story_text(title: str | None, text: str) -> str:
     return f"{title or ''}\n{title or ''}\n{text}"
 
 
+def story_counts(articles: Sequence[Article]) -> sparse.csr_matrix:
+    """The term counts of the articles' story texts, one row per article."""
+    return term_counts([story_text(a.title, a.text) for a in articles])
+
+
 def term_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """One row of hashed term counts per text (`TERM_BUCKETS` columns)."""
     return sparse.csr_matrix(_HASHER.transform(texts))
 
 
 def link_features(article: Article, settings: Settings) -> tuple[LinkFeatures, ...]:
-    counts = term_counts([story_text(article.title, article.text)])
+    counts = story_counts([article])
     return (
         LinkFeatures(
             article.id,

@@ -61,7 +61,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from storytrace.dates import day_number
 from storytrace.embeddings import StoredEmbeddings
-from storytrace.link_features import LinkTable, story_text, term_counts
+from storytrace.link_features import LinkTable, story_counts, term_counts
 from storytrace.near_copies import near_copies
 from storytrace.records import Article, Embedding, Entity, NearCopy, Story
 
@@ -118,7 +118,7 @@ def stories(
         counts = features.counts_of(articles)
         signatures = features.signature_of()
     else:
-        counts = term_counts([story_text(a.title, a.text) for a in articles])
+        counts = story_counts(articles)
     names = entities_of(articles, entities) if entities else None
     labels = cluster_counts(counts, matrix, dates, seed, names)
     return stories_from_labels(articles, labels, near_copies(articles, signatures))
