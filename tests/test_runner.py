@@ -199,7 +199,7 @@ def test_analysis_stages_run_once_per_article_and_resume(
         "entities/1",
         "embeddings/1",
         "link_features/1",
-        "stories/2",
+        "stories/3",
         "provenance/1",
         "quote_families/1",
         "discrepancies/1",

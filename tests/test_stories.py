@@ -15,7 +15,7 @@ from storytrace.near_copies import from_stored, near_copies, signature
 from storytrace.records import Article, Embedding, Entity
 from storytrace.settings import Settings
 from storytrace.store import Store
-from storytrace.stories import cluster, stories
+from storytrace.stories import cluster, figures, stories, story_keys
 from tests.conftest import SHARED_DATA
 
 BASE = (
@@ -87,8 +87,9 @@ def test_two_events_of_one_kind_stay_apart_by_their_key_entities() -> None:
     # the same event in two camps shares its key people: one story
     shared = cluster(texts, vectors, dates, names=[rahman] * 4 + [[*rahman, "e-tv"]] * 4)
     assert len(set(shared)) == 1
-    # through `stories`, from the canonical entities' article lists
-    articles = [article(f"a{n}", text) for n, text in enumerate(texts)]
+    # through `stories`, from the canonical entities' article lists (dated, so that the
+    # crowds' figures play no part: see the next test)
+    articles = [article(f"a{n}", text, "2009-07-11") for n, text in enumerate(texts)]
     embedded = {a.id: Embedding(a.id, (1.0, 0.0)) for a in articles}
     entities = [
         Entity("e-klitschko", "Wladimir Klitschko", "PERSON", (), tuple(a.id for a in articles)),
@@ -97,6 +98,41 @@ def test_two_events_of_one_kind_stay_apart_by_their_key_entities() -> None:
     ]
     assert len(stories(articles, embedded).stories) == 1
     assert len(stories(articles, embedded, entities=entities).stories) == 2
+
+
+NAVY = (
+    "The Indian navy captured {count} Somali pirates who attacked a merchant vessel in the "
+    "Gulf of Aden on {day}, the defence ministry said, report {n}"
+)
+
+
+def test_figures_tell_undated_events_of_one_kind_apart() -> None:
+    assert figures("Ten boats, 23 pirates, 1,200 tonnes, a 5.6 quake on Saturday") == [
+        "#10",
+        "#1200",
+        "#23",
+        "#5.6",
+        "@saturday",
+    ]
+    texts = [NAVY.format(count=23, day="Saturday", n=n) for n in range(4)]
+    texts += [NAVY.format(count=26, day="Thursday", n=n) for n in range(4)]
+    embedded = {f"a{n}": Embedding(f"a{n}", (1.0, 0.0)) for n in range(8)}
+    undated = [article(f"a{n}", text) for n, text in enumerate(texts)]
+    assert story_keys(undated[:1], [])[0] == ["#0", "#23", "@saturday"]
+    found = stories(undated, embedded).stories
+    assert sorted(s.article_ids for s in found) == [
+        ("a0", "a1", "a2", "a3"),
+        ("a4", "a5", "a6", "a7"),
+    ]
+    # dated within days, a count that changes is one story told as it develops
+    dated = [article(a.id, a.text, f"2024-03-0{1 + n // 4}") for n, a in enumerate(undated)]
+    assert story_keys(dated[:1], []) == [[]]
+    assert len(stories(dated, embedded).stories) == 1
+    # an undated cluster against a dated one: the dated side's figures are never read, so
+    # the undated side's cannot count as its own (only an entity on each side would)
+    sukanya = [Entity("e-sukanya", "INS Sukanya", "ORG", (), ("a4", "a5", "a6", "a7"))]
+    mixed = undated[:4] + dated[4:]
+    assert len(stories(mixed, embedded, entities=sukanya).stories) == 1
 
 
 PIER = [

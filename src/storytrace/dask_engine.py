@@ -100,8 +100,8 @@ from storytrace.stories import (
     StoryIndex,
     cluster,
     cluster_inputs,
-    entities_of,
     stories_from_labels,
+    story_keys,
 )
 from storytrace.story_groups import call, per_story
 
@@ -356,7 +356,7 @@ class DaskEngine:
         values the stored ones hold."""
         if not articles:
             return StoryIndex((), ())
-        names = entities_of(articles, entities) if entities else None
+        names = story_keys(articles, entities)
         return stories_from_labels(
             articles,
             self._story_labels(articles, vectors, previous, names),

@@ -103,7 +103,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "stories",
-        2,
+        3,
         "collection",
         frozenset({"articles", "embeddings", "link_features", "entities"}),
         frozenset({"stories", "near_copies"}),

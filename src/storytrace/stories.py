@@ -16,7 +16,11 @@ players of one team) without losing their briefs:
 - Key entities: two clusters of `KEY_MIN_SIZE` articles or more do not merge when each
   has a canonical entity that at least half of its articles mention and no article of the
   other does (two title fights of one champion, each with its own challenger). Entities
-  are the entities stage's, so a name spelt three ways is one entity.
+  are the entities stage's, so a name spelt three ways is one entity. Two clusters with
+  no date at all also count the figures their texts give as keys (`figures`: numbers and
+  weekdays, "23 pirates ... on Saturday" against "26 pirates ... on Thursday"): where no
+  date tells two events apart, what the text says of how many and which day stands in.
+  Dated clusters leave figures out, since a death toll that rises within days is one story.
 - Fragments: what merging leaves as clusters of one or two articles (a one-line brief has
   too few words to reach the story threshold) joins the larger cluster it is most similar
   to, if that is at least `ATTACH_THRESHOLD`, at least half as close as that cluster's
@@ -47,6 +51,7 @@ machines, the Dask engine clusters time windows of the collection with this same
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -76,6 +81,7 @@ ATTACH_SHARE = 0.5  # and at least this share of that cluster's own mean similar
 ATTACH_DAYS = 7  # and within this many days of it
 KEY_MIN_SIZE = 4  # clusters of at least this many articles have key entities: ...
 KEY_SHARE = 0.5  # ... those mentioned by at least this share of their articles
+FIGURE_MARKS = ("#", "@")  # how `figures` keys begin (an entity id never does)
 # Beyond this many articles, nearest neighbours are searched within time windows and
 # joined by rare-term blocking, so that linking grows about linearly (see `_neighbourhoods`)
 EXACT_LIMIT = 5_000
@@ -119,18 +125,46 @@ def stories(
         signatures = features.signature_of()
     else:
         counts = story_counts(articles)
-    names = entities_of(articles, entities) if entities else None
-    labels = cluster_counts(counts, matrix, dates, seed, names)
+    labels = cluster_counts(counts, matrix, dates, seed, story_keys(articles, entities))
     return stories_from_labels(articles, labels, near_copies(articles, signatures))
 
 
-def entities_of(articles: Sequence[Article], entities: Sequence[Entity]) -> list[list[str]]:
-    """The ids of the canonical entities each article mentions, in `articles`' order."""
+def story_keys(articles: Sequence[Article], entities: Sequence[Entity]) -> list[list[str]]:
+    """What tells each article's event from others of its kind, in `articles`' order: the
+    ids of the canonical entities it mentions and, for an undated article, the `figures` of
+    its headline and text (`cluster_counts`' `names`)."""
     mentioned: dict[str, list[str]] = {}
     for entity in entities:
         for article_id in entity.article_ids:
             mentioned.setdefault(article_id, []).append(entity.id)
-    return [mentioned.get(article.id, []) for article in articles]
+    return [
+        mentioned.get(a.id, []) + ([] if a.published else figures(f"{a.title or ''}\n{a.text}"))
+        for a in articles
+    ]
+
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_WORD = re.compile(r"[a-z]+")
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+        " fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def figures(text: str) -> list[str]:
+    """The numbers (`#23`, `#5.6`; "ten" as `#10`) and weekdays (`@saturday`) a text gives,
+    each once, sorted: the how many and which day of the event it reports."""
+    numbers = {"#" + number.replace(",", "") for number in _NUMBER.findall(text)}
+    for word in _WORD.findall(text.lower()):
+        if word in _NUMBER_WORDS:
+            numbers.add("#" + _NUMBER_WORDS[word])
+        elif word in _WEEKDAYS:
+            numbers.add("@" + word)
+    return sorted(numbers)
 
 
 def cluster_inputs(
@@ -186,8 +220,9 @@ def cluster_counts(
 
     `seed` gives articles already clustered their cluster number (-1 for a new one): those
     clusters start formed, and only the new articles' neighbours become candidate pairs.
-    `names`, the entities each article mentions (any ids), keep apart two clusters that each
-    have a key entity the other never mentions."""
+    `names`, the entities each article mentions (any ids) and its `figures`, keep apart two
+    clusters that each have a key entity the other never mentions (figures count only
+    between two clusters with no date)."""
     count = counts.shape[0]
     if count == 1:
         return [0]
@@ -245,7 +280,8 @@ def cluster_counts(
     def distinct(a: int, b: int) -> bool:
         if names is None or min(size[a], size[b]) < KEY_MIN_SIZE:
             return False
-        return _distinct_events(mentions(a), size[a], mentions(b), size[b])
+        undated = span[a] == span[b] == (None, None)
+        return _distinct_events(mentions(a), size[a], mentions(b), size[b], undated)
 
     def union(a: int, b: int) -> None:
         if a in mentioned or b in mentioned:  # keep the counts once a cluster has them
@@ -364,16 +400,22 @@ def cluster_counts(
 
 
 def _distinct_events(
-    left: Counter[str], left_size: int, right: Counter[str], right_size: int
+    left: Counter[str], left_size: int, right: Counter[str], right_size: int, undated: bool
 ) -> bool:
     """Whether two clusters are two events of one kind: each has a key entity (one that
     at least `KEY_SHARE` of its articles mention) that no article of the other mentions.
     Two title fights of one champion, each with its own challenger; two arrests of
     players of one team; two leaks, each by its own official. The same event told by
-    two camps shares its key people and places, under any spelling the entities joined."""
+    two camps shares its key people and places, under any spelling the entities joined.
+    `figures` are keys too when both clusters are `undated`."""
 
     def own_key(counts: Counter[str], size: int, other: Counter[str]) -> bool:
-        return any(n >= KEY_SHARE * size and name not in other for name, n in counts.items())
+        return any(
+            n >= KEY_SHARE * size
+            and name not in other
+            and (undated or not name.startswith(FIGURE_MARKS))
+            for name, n in counts.items()
+        )
 
     return own_key(left, left_size, right) and own_key(right, right_size, left)
 

@@ -112,18 +112,20 @@ def score_stories(path: Path, workers: int, limit: int | None = None) -> Scoreca
 
 
 def entity_names(rows: Sequence[dict[str, str]], path: Path) -> list[list[str]]:
-    """The canonical entities each article mentions, as the pipeline finds them (the parse
-    stage's mentions, linked across the file by the entities stage)."""
+    """Each article's `stories.story_keys` as the pipeline finds them: the canonical entities
+    it mentions (the parse stage's mentions, linked across the file by the entities stage)
+    and, for an undated row, its figures."""
     # by position: ids repeat in the files (basil-dev has four rows called "empty")
     articles = [
-        Article(str(n), str(path), row["text"], "", row.get("title")) for n, row in enumerate(rows)
+        Article(str(n), str(path), row["text"], "", row.get("title"), published=row.get("date"))
+        for n, row in enumerate(rows)
     ]
     mentions = [
         mention
         for doc, article in zip(parse_many(articles), articles, strict=True)
         for mention in mentions_in(doc, article)
     ]
-    return story_linking.entities_of(articles, entities(mentions, Settings()).entities)
+    return story_linking.story_keys(articles, entities(mentions, Settings()).entities)
 
 
 def incremental_labels(
