@@ -126,7 +126,7 @@ def test_figures_tell_undated_events_of_one_kind_apart() -> None:
     ]
     # dated within days, a count that changes is one story told as it develops
     dated = [article(a.id, a.text, f"2024-03-0{1 + n // 4}") for n, a in enumerate(undated)]
-    assert story_keys(dated[:1], []) == [[]]
+    assert list(story_keys(dated[:1], [])) == [[]]
     assert len(stories(dated, embedded).stories) == 1
     # an undated cluster against a dated one: the dated side's figures are never read, so
     # the undated side's cannot count as its own (only an entity on each side would)

@@ -125,7 +125,7 @@ def entity_names(rows: Sequence[dict[str, str]], path: Path) -> list[list[str]]:
         for doc, article in zip(parse_many(articles), articles, strict=True)
         for mention in mentions_in(doc, article)
     ]
-    return story_linking.story_keys(articles, entities(mentions, Settings()).entities)
+    return list(story_linking.story_keys(articles, entities(mentions, Settings()).entities))
 
 
 def incremental_labels(
