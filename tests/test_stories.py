@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from storytrace.evaluation.stories import clustering_metrics, incremental_labels
 from storytrace.link_features import link_features, story_text, term_counts
@@ -15,7 +16,7 @@ from storytrace.near_copies import from_stored, near_copies, signature
 from storytrace.records import Article, Embedding, Entity
 from storytrace.settings import Settings
 from storytrace.store import Store
-from storytrace.stories import cluster, figures, stories, story_keys
+from storytrace.stories import _dot, _row_sum, cluster, figures, stories, story_keys
 from tests.conftest import SHARED_DATA
 
 BASE = (
@@ -202,6 +203,26 @@ def test_an_update_leaves_an_old_brief_where_the_first_run_left_it() -> None:
     assert update[8] not in update[:8] and update[9] == update[4]
     full = cluster(grown_texts, grown, [None] * 10)
     assert full[8] not in full[:8]
+
+
+def test_cluster_sums_add_and_multiply_as_scipy_does() -> None:
+    # the merge loop keeps each cluster's summed term weights as bare arrays (`_SparseRow`):
+    # the sums must be the very floats scipy's one-row matrices give, or a pair at the
+    # threshold could merge with one and not with the other
+    rng = np.random.default_rng(7)
+    dense = rng.random((6, 40)) * (rng.random((6, 40)) < 0.3)
+    matrix = sparse.csr_matrix(dense)
+    left, right = _row_sum(matrix, [0, 2]), _row_sum(matrix, [3]) + _row_sum(matrix, [5])
+    expected_left = sparse.csr_matrix(np.ones((1, 2))) @ matrix[[0, 2]]
+    expected_right = matrix[3] + matrix[5]
+    for got, expected in ((left, expected_left), (right, expected_right)):
+        assert got.indices.tolist() == sorted(set(expected.indices.tolist()))
+        assert got.data.tolist() == expected.toarray()[0, got.indices].tolist()
+    assert _dot(left, right) == pytest.approx(float((expected_left @ expected_right.T)[0, 0]))
+    assert _dot(left, _row_sum(matrix, [1])) == pytest.approx(
+        float(dense[[0, 2]].sum(0) @ dense[1])
+    )
+    assert _dot(_row_sum(sparse.csr_matrix((1, 40)), [0]), left) == 0.0
 
 
 def test_clustering_metrics_on_a_known_case() -> None:
