@@ -142,8 +142,8 @@ def encode_texts(texts: list[str]) -> Any:
     """L2-normalised MiniLM vectors of `texts` (a float32 array, one row per text).
 
     Where the CPU computes in bfloat16 natively (AVX512-BF16, AMX), the model runs under
-    bfloat16 autocast: 1.3 times faster than float32 on one thread for short sentences,
-    2.3 times for article leads, with a cosine of at least 0.9999 to the float32 vectors
+    bfloat16 autocast: about twice as fast as float32 for short sentences, three times for
+    article leads (one thread), with a cosine of at least 0.9999 to the float32 vectors
     (docs/performance.md). Elsewhere it stays float32, which emulated bfloat16 would slow
     down. `STORYTRACE_BF16=0` or `1` decides instead.
 
