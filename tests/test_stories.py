@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from scipy import sparse
 
+from storytrace import near_copies as near_copies_module
 from storytrace.evaluation.stories import clustering_metrics, incremental_labels
 from storytrace.link_features import link_features, story_text, term_counts
-from storytrace.near_copies import from_stored, near_copies, signature
+from storytrace.near_copies import from_stored, near_copies, signature, stored_signature
 from storytrace.records import Article, Embedding, Entity
 from storytrace.settings import Settings
 from storytrace.store import Store
@@ -42,6 +43,34 @@ def test_a_near_verbatim_copy_points_to_the_earliest_copy() -> None:
     )
     assert [(c.article_id, c.duplicate_of) for c in found] == [("late", "early")]
     assert 0.8 <= found[0].similarity <= 1.0
+
+
+def test_copies_are_found_from_stored_signatures_and_colliding_band_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stored signatures are decoded as computed ones; articles whose band numbers collide
+    are still told apart by their bands' values: with every band's number the same, the
+    copies found are the same."""
+    texts = [BASE, BASE + " Officials said so.", "The library reopens after its renovation."]
+    texts += [
+        f"Story {n} about {n} other things that no other story shares at all." for n in range(6)
+    ]
+    articles = [article(f"a{n}", text, f"2024-10-{10 + n}") for n, text in enumerate(texts)]
+    expected = near_copies(articles)
+    assert [(c.article_id, c.duplicate_of) for c in expected] == [("a1", "a0")]
+    stored = {a.id: stored_signature(a.text) for a in articles[:5]}
+    stored["a5"] = b"another-scheme:" + signature(texts[5]).tobytes()  # computed again
+    # two signatures alike in 119 of 128 values, but in no band: LSH never proposes them
+    alike = signature(texts[6])
+    unlike = alike.copy()
+    unlike[:: near_copies_module.ROWS][: near_copies_module.BANDS] += 1
+    prefix = stored["a0"][: stored["a0"].index(b":") + 1]
+    stored["a6"], stored["a7"] = prefix + alike.tobytes(), prefix + unlike.tobytes()
+    assert near_copies(articles, stored) == expected
+    monkeypatch.setattr(
+        near_copies_module, "_band_hashes", lambda values: np.zeros(len(values), np.uint64)
+    )
+    assert near_copies(articles, stored) == expected
 
 
 def test_clusters_follow_the_vectors_and_the_words() -> None:

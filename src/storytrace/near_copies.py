@@ -102,12 +102,7 @@ def near_copies(
     its cost in Python (an update of a large store reads every stored signature again)."""
     if not articles:
         return ()
-    rows = []
-    for article in articles:
-        stored = known.get(article.id) if known else None
-        values = from_stored(stored) if stored else None
-        rows.append(signature(article.text) if values is None else values)
-    matrix = np.stack(rows)
+    matrix = _signatures(articles, known or {})
     # Articles with the same signature are copies of the first of them, which alone enters
     # the index: 10,000 copies of one text cost 10,000 signatures, not 10^8 comparisons.
     _, first, which = np.unique(_as_keys(matrix), return_index=True, return_inverse=True)
@@ -119,19 +114,63 @@ def near_copies(
     indexed = np.sort(first)
     candidates: set[tuple[int, int]] = set()
     for band in range(BANDS):
-        keys = _as_keys(matrix[indexed, band * ROWS : (band + 1) * ROWS])
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
+        values = matrix[indexed, band * ROWS : (band + 1) * ROWS]
+        # Sorting one 64-bit number per article is many times quicker than sorting the
+        # band's bytes; articles whose numbers agree are then told apart by their bytes,
+        # so the candidates are exactly those of equal bands.
+        hashed = _band_hashes(values)
+        order = np.argsort(hashed, kind="stable")
+        ordered = hashed[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         ends = np.r_[starts[1:], len(order)]
-        shared = ends - starts > 1  # only the keys two articles or more share (a few)
+        shared = ends - starts > 1  # only the numbers two articles or more share (a few)
         for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
-            candidates.update(combinations(sorted(indexed[order[start:end]].tolist()), 2))
+            members = order[start:end]
+            rows = values[members]
+            if (rows == rows[0]).all():  # almost always: distinct bands rarely share a number
+                groups = [indexed[members]]
+            else:
+                _, same = np.unique(_as_keys(rows), return_inverse=True)
+                groups = [indexed[members[same.ravel() == key]] for key in np.unique(same)]
+            for group in groups:
+                if len(group) > 1:
+                    candidates.update(combinations(sorted(group.tolist()), 2))
     for earlier, later in sorted(candidates):
         score = similarity(matrix[later], matrix[earlier])
         if score >= COPY_THRESHOLD:
             pairs.append((articles[later].id, articles[earlier].id, score))
     return copy_links(articles, pairs)
+
+
+def _signatures(articles: Sequence[Article], known: Mapping[str, bytes]) -> np.ndarray:
+    """The articles' signatures, one row each: the stored ones of this scheme decoded at
+    once (an update decodes every stored signature again), the others computed."""
+    prefix = f"{_SCHEME}:".encode()
+    width = len(prefix) + PERMUTATIONS * _SIGNATURE_TYPE.itemsize
+    stored = [known.get(article.id) for article in articles]
+    usable = [
+        k for k, raw in enumerate(stored) if raw and len(raw) == width and raw.startswith(prefix)
+    ]
+    matrix = np.empty((len(articles), PERMUTATIONS), dtype=_SIGNATURE_TYPE)
+    if usable:
+        raw = np.frombuffer(b"".join(stored[k] or b"" for k in usable), np.uint8)
+        matrix[usable] = (
+            raw.reshape(len(usable), width)[:, len(prefix) :].copy().view(_SIGNATURE_TYPE)
+        )
+    computed = np.ones(len(articles), dtype=bool)
+    computed[usable] = False
+    for k in np.flatnonzero(computed).tolist():
+        matrix[k] = signature(articles[k].text)
+    return matrix
+
+
+def _band_hashes(values: np.ndarray) -> np.ndarray:
+    """One 64-bit number per row of `values` (unsigned integers), equal for equal rows."""
+    rows = values.astype(np.uint64, copy=False)
+    hashed = np.zeros(len(rows), dtype=np.uint64)
+    for column in range(rows.shape[1]):  # wrapping multiply-add: a polynomial hash
+        hashed = hashed * np.uint64(0x9E3779B97F4A7C15) + rows[:, column]
+    return hashed
 
 
 def _as_keys(values: np.ndarray) -> np.ndarray:
@@ -143,7 +182,9 @@ def _as_keys(values: np.ndarray) -> np.ndarray:
 def copy_links(articles: Sequence[Article], pairs: Iterable[Pair]) -> tuple[NearCopy, ...]:
     """Groups of copies from the copy `pairs`; each member but the earliest is a NearCopy."""
     order = {a.id: (a.published or "9999", position) for position, a in enumerate(articles)}
-    joined = DisjointSets(a.id for a in articles)
+    pairs = list(pairs)
+    # only articles in a pair can be or have a copy: the others are left out of the groups
+    joined = DisjointSets(dict.fromkeys(member for pair in pairs for member in pair[:2]))
     best: dict[str, float] = {}
     for left, right, score in pairs:
         for member in (left, right):
@@ -152,7 +193,7 @@ def copy_links(articles: Sequence[Article], pairs: Iterable[Pair]) -> tuple[Near
         joined.union(first, second)  # the earlier representative stays
     # the earliest article of each group is the one the others copy
     earliest: dict[str, str] = {}
-    for article_id in sorted(order, key=order.__getitem__):
+    for article_id in sorted(best, key=order.__getitem__):
         earliest.setdefault(joined.find(article_id), article_id)
     return tuple(
         NearCopy(article_id, earliest[joined.find(article_id)], round(best[article_id], 4))
