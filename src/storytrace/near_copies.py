@@ -37,6 +37,7 @@ _SIGNATURE_TYPE = MinHash(num_perm=PERMUTATIONS).hashvalues.dtype  # uint32 or u
 # datasketch's permutation scheme: signatures of different schemes must never be compared,
 # so a stored signature carries the name of its scheme
 _SCHEME: str = MinHash(num_perm=PERMUTATIONS).scheme
+_STORED_PREFIX = f"{_SCHEME}:".encode()  # what a stored signature starts with
 Pair = tuple[str, str, float]  # two article ids and their estimated Jaccard similarity
 
 
@@ -66,7 +67,7 @@ def signature_from_bytes(raw: bytes) -> np.ndarray:
 
 def stored_signature(text: str) -> bytes:
     """The text's signature as the store keeps it: the scheme's name, then the values."""
-    return f"{_SCHEME}:".encode() + signature(text).tobytes()
+    return _STORED_PREFIX + signature(text).tobytes()
 
 
 def from_stored(raw: bytes) -> np.ndarray | None:
@@ -145,7 +146,7 @@ def near_copies(
 def _signatures(articles: Sequence[Article], known: Mapping[str, bytes]) -> np.ndarray:
     """The articles' signatures, one row each: the stored ones of this scheme decoded at
     once (an update decodes every stored signature again), the others computed."""
-    prefix = f"{_SCHEME}:".encode()
+    prefix = _STORED_PREFIX
     width = len(prefix) + PERMUTATIONS * _SIGNATURE_TYPE.itemsize
     stored = [known.get(article.id) for article in articles]
     usable = [
