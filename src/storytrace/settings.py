@@ -38,9 +38,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "attribution_cues",
         "model",
-        "How cue words of attributions are recognised: model (trained on PolNeAR) or "
-        "lexicon (the rule-based fallback).",
-        ("model", "lexicon"),
+        "How cue words of attributions are recognised: model (trained on PolNeAR), "
+        "lexicon (the rule-based fallback) or tagger (model, then a span tagger trained "
+        "on PolNeAR: its edges, not yet the default).",
+        ("model", "lexicon", "tagger"),
     ),
     Setting(
         "recirculation_days",

@@ -4,7 +4,8 @@ PolNeAR: political news from seven US publishers (2016) with brat standoff annot
 `Source`, `Cue` and `Content` spans linked by an attribution relation: direct quotes,
 indirect speech and "according to" alike. We score the dev split (84 articles; where an
 article was annotated twice, the first annotator's file in name order); the train split
-is only used to mine the cue lexicon (`scripts/train_attribution_cues.py`).
+is only used to fit the models (`scripts/train_attribution_model.py`,
+`scripts/train_attribution_tagger.py`).
 
 Metric: span F1 per role, each gold or predicted span counted once per article however
 many attributions share it. Exact: same boundaries after trimming white space. Overlap:
@@ -163,6 +164,7 @@ def predict(
     predictions: dict[str, list[list[GoldAttribution]]] = {method: [] for method in methods}
     for article, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True):
         for method in methods:
+            said = find_attributions(doc, article.name, method=method)
             predictions[method].append(
                 [
                     GoldAttribution(
@@ -170,7 +172,7 @@ def predict(
                         (found.cue.start, found.cue.end) if found.cue else None,
                         (found.content.start, found.content.end),
                     )
-                    for found in find_attributions(doc, article.name, method=method)
+                    for found in said
                 ]
             )
     return predictions
@@ -178,10 +180,15 @@ def predict(
 
 def score_attribution(path: Path, workers: int, limit: int | None = None) -> Scorecard:
     articles = load_split(path, "dev")[:limit]
-    predicted = predict(articles, ("model", "lexicon"))
+    predicted = predict(articles, ("model", "tagger", "lexicon"))
     ours = _tally(articles, predicted["model"])
-    lexicon = {m.name: m.value for m in _tally(articles, predicted["lexicon"])}
-    fallback = " / ".join(f"{lexicon[f'{role}_exact_f1']:.3f}" for role in ROLES)
+    tagger, fallback = (
+        " / ".join(f"{scores[f'{role}_exact_f1']:.3f}" for role in ROLES)
+        for scores in (
+            {m.name: m.value for m in _tally(articles, predicted[method])}
+            for method in ("tagger", "lexicon")
+        )
+    )
     quotes = _tally(
         articles,
         ([GoldAttribution(None, None, r) for r in quote_regions(a.text)] for a in articles),
@@ -196,6 +203,8 @@ def score_attribution(path: Path, workers: int, limit: int | None = None) -> Sco
         len(articles),
         (
             f"gold attributions: {sum(len(a.attributions) for a in articles)}",
+            f"with the span tagger (--attribution-cues tagger), exact F1 source / cue / "
+            f"content: {tagger}",
             f"lexicon fallback (--attribution-cues lexicon), exact F1 source / cue / content: "
             f"{fallback}",
         ),

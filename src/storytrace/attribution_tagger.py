@@ -1,0 +1,283 @@
+"""Source, cue and content spans tagged word by word: a small BiLSTM over the parse.
+
+The rules of `attributions` find an attribution from its cue verb and take its spans from
+the parse's subtrees; where the parse's edges are not PolNeAR's (a content that stops
+before an adverbial, a source without its apposition) no candidate is right. This model
+reads the same parse the way a sequence labeller does: for each word, spaCy's own
+contextual vector (`Doc.tensor`, the tok2vec the tagger and parser share), its tag,
+dependency label, entity, shape, hashed form and head's form, whether it sits in a
+quotation, and two bidirectional LSTM layers over them give a B/I/O label per role. A
+constrained Viterbi decode (no I after O) turns labels into spans.
+
+With the `attribution_cues` setting `tagger`, `attributions.find_attributions` takes the
+tagger's attributions (each tagged cue with the nearest tagged content and source) and the
+rules' quotations where the two agree or the tagger found none. It is not the default: on
+PolNeAR's dev split it scores higher than the rules alone, but on quotations written
+plainly it still runs a content on into its frame or a cue into a preposition the rules
+read right (docs/evaluation.md).
+
+The weights are fitted on PolNeAR's training split by `scripts/train_attribution_tagger.py`
+(about ten minutes on two cores after the parse) and ship as `attribution_tagger.pt`
+(a few MB). They are tied to the spaCy model they were trained with: its contextual
+vectors are inputs, so under another model (or a Doc without its tensor) the tagger stands
+aside and the rules work alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from storytrace.attribution_model import QUOTE_MARKS
+from storytrace.models import spacy_pipeline
+
+TAGGER_FILE = "attribution_tagger.pt"
+ROLES = ("source", "cue", "content")
+HASH_BUCKETS = 1 << 15
+HEAD_OFFSET = 6  # the head's distance in words, clipped to ±6
+CHUNK = 400  # words per sequence, in training and tagging alike
+VECTOR_WIDTH = 96  # the width of the small English model's contextual vectors
+Extent = tuple[int, int]
+
+
+# the categorical attributes, by their names in `spacy.attrs`
+_CATEGORIES = ("POS", "TAG", "DEP", "ENT_IOB", "ENT_TYPE", "SHAPE")
+CATEGORIES = len(_CATEGORIES)
+_HEAD_SALT = 0x9E3779B97F4A7C15  # the head's form hashes apart from the word's own
+
+
+def categorical_features(
+    doc: Any, regions: Sequence[Extent], vocabularies: Sequence[dict[str, int]], grow: bool
+) -> np.ndarray:
+    """One row of integer features per word (see the module docstring), from the Doc's
+    arrays: a category unseen in training is 0 unless `grow` adds it (training)."""
+    strings = doc.vocab.strings
+    columns = doc.to_array([*_CATEGORIES, "LOWER", "HEAD", "SENT_START", "IDX"]).astype(np.uint64)
+    rows = np.zeros((len(doc), len(_CATEGORIES) + 5), dtype=np.int64)
+    for k, vocabulary in enumerate(vocabularies):
+        values, inverse = np.unique(columns[:, k], return_inverse=True)
+        if grow:
+            for value in values:
+                vocabulary.setdefault(strings[int(value)], len(vocabulary) + 1)
+        numbers = [vocabulary.get(strings[int(value)], 0) for value in values]
+        rows[:, k] = np.asarray(numbers, dtype=np.int64)[inverse.reshape(-1)]
+    c = len(_CATEGORIES)
+    lower = columns[:, c]
+    offsets = columns[:, c + 1].view(np.int64)
+    positions = np.arange(len(doc))
+    rows[:, c] = (lower % HASH_BUCKETS).astype(np.int64)
+    rows[:, c + 1] = ((lower[positions + offsets] ^ np.uint64(_HEAD_SALT)) % HASH_BUCKETS).astype(
+        np.int64
+    )
+    starts = columns[:, c + 3].astype(np.int64)
+    marks = np.isin(lower, [strings[mark] for mark in QUOTE_MARKS])
+    rows[:, c + 2] = _quoted(regions, starts) | marks
+    rows[:, c + 3] = columns[:, c + 2].view(np.int64) == 1
+    rows[:, c + 4] = np.clip(offsets, -HEAD_OFFSET, HEAD_OFFSET) + HEAD_OFFSET
+    return rows
+
+
+def _quoted(regions: Sequence[Extent], starts: np.ndarray) -> np.ndarray:
+    """Whether each word starts strictly inside a quotation (`inside_quote`, vectorised)."""
+    if not regions:
+        return np.zeros(len(starts), dtype=bool)
+    opens = np.array([r[0] for r in regions], dtype=np.int64)
+    closes = np.array([r[1] for r in regions], dtype=np.int64)
+    at = np.searchsorted(opens, starts, side="right") - 1
+    found = at >= 0
+    at = np.maximum(at, 0)
+    return found & (opens[at] < starts) & (starts < closes[at])
+
+
+def role_labels(doc: Any, spans: Sequence[Sequence[Extent]]) -> np.ndarray:
+    """Gold B/I/O labels (0 O, 1 B, 2 I) per role and word: `spans[r]` are role r's
+    character extents; of nested spans the longer wins, as a B/I/O row holds one."""
+    starts = np.array([t.idx for t in doc], dtype=np.int64)
+    ends = starts + np.array([len(t) for t in doc], dtype=np.int64)
+    labels = np.zeros((len(ROLES), len(doc)), dtype=np.int64)
+    for role, extents in enumerate(spans):
+        for start, end in sorted(set(extents), key=lambda e: e[1] - e[0]):
+            words = np.nonzero((starts >= start) & (ends <= end))[0]
+            if len(words):
+                labels[role, words[0]] = 1
+                labels[role, words[1:]] = 2
+    return labels
+
+
+def build_network(sizes: Sequence[int], hidden: int, layers: int) -> Any:
+    """The network: embeddings and spaCy's vector, a projection, a BiLSTM, 3 x 3 logits."""
+    import torch
+    from torch import nn
+
+    class SpanTagger(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.categories = nn.ModuleList([nn.Embedding(size + 2, 16) for size in sizes])
+            self.words = nn.Embedding(HASH_BUCKETS, 32)
+            self.quoted = nn.Embedding(2, 8)
+            self.sentence_start = nn.Embedding(2, 4)
+            self.head_offset = nn.Embedding(2 * HEAD_OFFSET + 1, 8)
+            width = VECTOR_WIDTH + 16 * len(sizes) + 2 * 32 + 8 + 4 + 8
+            self.project = nn.Sequential(nn.Linear(width, 128), nn.ReLU(), nn.Dropout(0.2))
+            self.lstm = nn.LSTM(
+                128,
+                hidden,
+                num_layers=layers,
+                bidirectional=True,
+                batch_first=True,
+                dropout=0.2 if layers > 1 else 0.0,
+            )
+            self.out = nn.Linear(2 * hidden, 3 * len(ROLES))
+
+        def forward(self, vectors: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+            parts = [vectors]
+            parts += [embed(features[..., k]) for k, embed in enumerate(self.categories)]
+            c = len(sizes)
+            parts += [
+                self.words(features[..., c]),
+                self.words(features[..., c + 1]),
+                self.quoted(features[..., c + 2]),
+                self.sentence_start(features[..., c + 3]),
+                self.head_offset(features[..., c + 4]),
+            ]
+            hidden_states, _ = self.lstm(self.project(torch.cat(parts, -1)))
+            logits: torch.Tensor = self.out(hidden_states)
+            return logits.view(*logits.shape[:-1], len(ROLES), 3)
+
+    return SpanTagger()
+
+
+def chunk_starts(length: int) -> list[int]:
+    """Where the sequences of a document start: every CHUNK words, the last one ending at
+    the document's end (overlapping the one before), so no sequence is padded."""
+    if length <= CHUNK:
+        return [0]
+    return [*range(0, length - CHUNK, CHUNK), length - CHUNK]
+
+
+def viterbi(log_probs: Sequence[Sequence[float]]) -> list[int]:
+    """The likeliest O/B/I path (0, 1, 2) in which I never follows O, for rows of log
+    probabilities. O and B may follow anything, so they share one best predecessor; plain
+    Python floats, as numpy's per-call cost on three numbers is ten times the work."""
+    if not log_probs:
+        return []
+    o, b, i = log_probs[0][0], log_probs[0][1], -math.inf
+    back: list[tuple[int, int]] = []
+    for row_o, row_b, row_i in log_probs[1:]:
+        best, came = o, 0
+        if b > best:
+            best, came = b, 1
+        if i > best:
+            best, came = i, 2
+        inside, came_inside = (b, 1) if b >= i else (i, 2)
+        back.append((came, came_inside))
+        o, b, i = best + row_o, best + row_b, inside + row_i
+    label = max(range(3), key=lambda k: (o, b, i)[k])
+    path = [label]
+    for came, came_inside in reversed(back):
+        label = came_inside if label == 2 else came
+        path.append(label)
+    return path[::-1]
+
+
+def path_extents(doc: Any, path: Sequence[int]) -> list[Extent]:
+    extents: list[Extent] = []
+    current: list[int] | None = None
+    for token, label in zip(doc, path, strict=True):
+        if label != 2 and current is not None:
+            extents.append((current[0], current[1]))
+            current = None
+        if label == 1:
+            current = [token.idx, token.idx + len(token)]
+        elif label == 2 and current is not None:
+            current[1] = token.idx + len(token)
+    if current is not None:
+        extents.append((current[0], current[1]))
+    return extents
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedRoles:
+    """The tagger's spans of one document, per role."""
+
+    source: tuple[Extent, ...]
+    cue: tuple[Extent, ...]
+    content: tuple[Extent, ...]
+
+
+class AttributionTagger:
+    """The network with the vocabularies its categorical inputs were numbered by."""
+
+    def __init__(self, network: Any, vocabularies: list[dict[str, int]], spacy_model: str):
+        self.network = network.eval()
+        self.vocabularies = vocabularies
+        self.spacy_model = spacy_model
+
+    @classmethod
+    def from_saved(cls, saved: dict[str, Any]) -> AttributionTagger:
+        vocabularies = saved["vocabularies"]
+        network = build_network([len(v) for v in vocabularies], saved["hidden"], saved["layers"])
+        network.load_state_dict(saved["state"])
+        return cls(network, vocabularies, saved["spacy_model"])
+
+    def fits(self, doc: Any) -> bool:
+        """Whether `doc` was parsed by storytrace's pipeline, of the spaCy model the tagger
+        was trained on, and still has its contextual vectors (a Doc read back from disk
+        has none)."""
+        nlp = spacy_pipeline()
+        shape = getattr(doc.tensor, "shape", (0,))
+        return (
+            doc.vocab is nlp.vocab
+            and pipeline_name(nlp) == self.spacy_model
+            and len(shape) == 2
+            and shape == (len(doc), VECTOR_WIDTH)
+        )
+
+    def tag(self, doc: Any, regions: Sequence[Extent]) -> TaggedRoles:
+        import torch
+
+        if len(doc) == 0:
+            return TaggedRoles((), (), ())
+        vectors = torch.from_numpy(np.asarray(doc.tensor, dtype=np.float32))
+        features = torch.from_numpy(
+            categorical_features(doc, regions, self.vocabularies, grow=False)
+        )
+        starts = chunk_starts(len(doc))
+        width = min(CHUNK, len(doc))
+        with torch.inference_mode():
+            logits = self.network(
+                torch.stack([vectors[s : s + width] for s in starts]),
+                torch.stack([features[s : s + width] for s in starts]),
+            )
+            per_word = torch.empty(len(doc), len(ROLES), 3)
+            for row, start in enumerate(starts):
+                per_word[start : start + width] = logits[row]
+            log_probs = torch.log_softmax(per_word, -1).numpy()
+        found = [
+            path_extents(doc, viterbi(log_probs[:, role].tolist())) for role in range(len(ROLES))
+        ]
+        return TaggedRoles(*(tuple(extents) for extents in found))
+
+
+def pipeline_name(nlp: Any) -> str:
+    """The spaCy model's name and version (`en_core_web_sm-3.8.0`)."""
+    return f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"
+
+
+@cache
+def attribution_tagger() -> AttributionTagger | None:
+    """The trained tagger, or None when its file is absent or torch cannot load it."""
+    resource = resources.files("storytrace").joinpath(TAGGER_FILE)
+    if not resource.is_file():
+        return None
+    import torch
+
+    with resources.as_file(resource) as path:
+        saved = torch.load(path, weights_only=True)
+    return AttributionTagger.from_saved(saved)

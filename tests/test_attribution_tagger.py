@@ -1,0 +1,137 @@
+"""The attribution span tagger: its decoding, its inputs, and the shipped weights at work."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from spacy.tokens import DocBin
+
+from storytrace.attribution_model import inside_quote
+from storytrace.attribution_tagger import (
+    CHUNK,
+    attribution_tagger,
+    categorical_features,
+    chunk_starts,
+    path_extents,
+    viterbi,
+)
+from storytrace.attributions import find_attributions, quote_regions
+from storytrace.models import spacy_pipeline
+
+
+def _allowed(path: tuple[int, ...]) -> bool:
+    return all(not (a == 0 and b == 2) for a, b in itertools.pairwise(path)) and (
+        not path or path[0] != 2
+    )
+
+
+def test_viterbi_is_the_best_path_that_never_puts_inside_after_outside() -> None:
+    rng = np.random.default_rng(7)
+    for length in range(1, 7):
+        for _ in range(20):
+            log_probs = np.log(rng.dirichlet([1.0, 1.0, 1.0], size=length)).tolist()
+            best = max(
+                (p for p in itertools.product(range(3), repeat=length) if _allowed(p)),
+                key=lambda p: sum(log_probs[i][label] for i, label in enumerate(p)),
+            )
+            path = viterbi(log_probs)
+            assert _allowed(tuple(path))
+            score = sum(log_probs[i][label] for i, label in enumerate(path))
+            wanted = sum(log_probs[i][label] for i, label in enumerate(best))
+            assert math.isclose(score, wanted, abs_tol=1e-9)
+    assert viterbi([]) == []
+
+
+def test_labels_become_extents_of_whole_words() -> None:
+    doc = spacy_pipeline()("Officials said the plan was dead.")
+    # Officials / said / the / plan / was / dead / .
+    extents = path_extents(doc, [0, 1, 0, 1, 2, 2, 0])
+    assert [doc.text[s:e] for s, e in extents] == ["said", "plan was dead"]
+    assert path_extents(doc, [1, 2, 2, 2, 2, 2, 2]) == [(0, len(doc.text))]
+
+
+def test_chunks_cover_the_document_without_padding() -> None:
+    for length in (0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17):
+        starts = chunk_starts(length)
+        width = min(CHUNK, length)
+        covered = set()
+        for start in starts:
+            assert start >= 0 and start + width <= length
+            covered.update(range(start, start + width))
+        assert covered == set(range(length))
+        if length > CHUNK:
+            assert starts[-1] + CHUNK == length
+
+
+def test_features_mark_quoted_words_and_number_unseen_categories_zero() -> None:
+    text = 'The minister said: "We are ready, and we will act." Nobody replied.'
+    doc = spacy_pipeline()(text)
+    regions = quote_regions(text)
+    grown: list[dict[str, int]] = [{} for _ in range(6)]
+    rows = categorical_features(doc, regions, grown, grow=True)
+    assert all(grown), "training adds every category it meets"
+    for token, row in zip(doc, rows, strict=True):
+        marked = inside_quote(regions, token.idx) or token.text == '"'
+        assert row[8] == int(marked), token.text
+        assert row[10] == max(-6, min(6, token.head.i - token.i)) + 6
+    empty: list[dict[str, int]] = [{} for _ in range(6)]
+    unseen = categorical_features(doc, regions, empty, grow=False)
+    assert not unseen[:, :6].any() and not any(empty)
+    assert (unseen[:, 6:] == rows[:, 6:]).all()
+
+
+def test_the_shipped_tagger_finds_a_plain_attribution() -> None:
+    tagger = attribution_tagger()
+    assert tagger is not None, "attribution_tagger.pt ships with the package"
+    text = "The defence minister said that the army would withdraw from the border."
+    doc = spacy_pipeline()(text)
+    assert tagger.fits(doc)
+    tagged = tagger.tag(doc, quote_regions(text))
+    assert [text[s:e] for s, e in tagged.cue] == ["said"]
+    assert [text[s:e] for s, e in tagged.source] == ["The defence minister"]
+    assert [text[s:e] for s, e in tagged.content] == [
+        "that the army would withdraw from the border"
+    ]
+
+
+def test_a_doc_without_its_vectors_falls_back_to_the_rules() -> None:
+    nlp = spacy_pipeline()
+    text = "“We will answer any provocation,” the colonel said on Tuesday."
+    parsed = nlp(text)
+    stored = DocBin(attrs=["ORTH", "TAG", "POS", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE"])
+    stored.add(parsed)
+    reread = next(iter(DocBin().from_bytes(stored.to_bytes()).get_docs(nlp.vocab)))
+    tagger = attribution_tagger()
+    assert tagger is not None and not tagger.fits(reread)
+    found = find_attributions(reread, "a1", method="tagger")
+    assert [a.cue.text for a in found if a.cue] == ["said"]
+
+
+def test_the_tagger_method_takes_the_tagged_edges_and_the_default_does_not_tag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "The defence minister said that the army would withdraw from the border."
+    doc = spacy_pipeline()(text)
+    (tagged,) = find_attributions(doc, "a1", method="tagger")
+    assert tagged.content.text == "that the army would withdraw from the border"
+    assert tagged.source is not None and tagged.source.text == "The defence minister"
+
+    def refuse() -> None:
+        raise AssertionError("the default method must not load the tagger")
+
+    monkeypatch.setattr("storytrace.attributions.attribution_tagger", refuse)
+    (plain,) = find_attributions(doc, "a1")
+    assert plain.cue is not None and plain.cue.text == "said"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", '"' * 500, "said " * 900])
+def test_degenerate_texts_tag_without_error(text: str) -> None:
+    tagger = attribution_tagger()
+    assert tagger is not None
+    doc = spacy_pipeline()(text)
+    tagged = tagger.tag(doc, quote_regions(text))
+    for extents in (tagged.source, tagged.cue, tagged.content):
+        assert all(0 <= s < e <= len(text) for s, e in extents)
