@@ -123,10 +123,7 @@ class _Found:
 
 
 def find_attributions(
-    doc: Any,
-    article_id: str,
-    mentions: Sequence[Mention] = (),
-    method: str = "model",
+    doc: Any, article_id: str, mentions: Sequence[Mention] = (), method: str = "model"
 ) -> tuple[Attribution, ...]:
     """Attributions of a parsed article (`doc` is the spaCy Doc of the article's text).
 
@@ -672,9 +669,7 @@ def _record(
 def _kind(content: tuple[int, int], regions: list[tuple[int, int]]) -> AttributionKind:
     inside = [r for r in regions if content[0] <= r[0] and r[1] <= content[1]]
     if not inside:
-        # the tagger may leave a quotation's marks out of its content
-        within = any(r[0] <= content[0] and content[1] <= r[1] for r in regions)
-        return "direct" if within else "indirect"
+        return "indirect"
     if inside[0][0] == content[0] and inside[-1][1] == content[1]:
         return "direct"
     return "mixed"
