@@ -135,3 +135,19 @@ def test_degenerate_texts_tag_without_error(text: str) -> None:
     tagged = tagger.tag(doc, quote_regions(text))
     for extents in (tagged.source, tagged.cue, tagged.content):
         assert all(0 <= s < e <= len(text) for s, e in extents)
+
+
+def test_the_tagger_method_keeps_the_rules_frame_of_the_quotations_they_read() -> None:
+    nlp = spacy_pipeline()
+    text = "“We will answer any provocation,” the colonel said on Tuesday."
+    (found,) = find_attributions(nlp(text), "a1", method="tagger")
+    assert found.content.text == "“We will answer any provocation,”"
+    assert found.cue is not None and found.cue.text == "said"
+    assert found.source is not None and found.source.text == "the colonel"
+    text = (
+        "The translation reads:\n“First paragraph of the quote.\n"
+        "“Second paragraph of the quote.\n“Last paragraph.”\nThe story goes on."
+    )
+    (quote,) = find_attributions(nlp(text), "a1", method="tagger")
+    assert quote.kind == "direct"
+    assert quote.content.text.startswith("“First") and quote.content.text.endswith("graph.”")

@@ -162,12 +162,15 @@ def _tagged_first(
     rules' quotations the tagger did not reach.
 
     The tagger draws the edges of reported speech the way PolNeAR does more often than
-    the parse's subtrees; the rules read a quotation's extent exactly (`“…,” the colonel
-    said`: the tagger may run on into the frame), and a quotation that stands in its own
-    paragraph or follows a speaker label. Each tagged cue takes the nearest tagged content
-    and source beside it; a tagged content that shares most of its words with a quotation
-    the rules attributed becomes that quotation."""
-    quoted = [f for f in found if f.content in regions or f.cue is None]
+    the parse's subtrees; the rules read a quotation's extent and frame exactly (`“…,” the
+    colonel said on Tuesday`: the tagger may run on into the frame, or its cue into `on`),
+    and a quotation reopened at each paragraph or standing in its own paragraph. Each
+    tagged cue takes the nearest tagged content and source beside it; a tagged content that
+    shares most of its words with a quotation the rules attributed becomes that quotation,
+    with the rules' cue and source where the tagger's overlap them."""
+    opens, closes = {r[0] for r in regions}, {r[1] for r in regions}
+    # quotations: one, or one reopened at each paragraph, or without a cue (own paragraph)
+    quoted = [f for f in found if (f.content[0] in opens and f.content[1] in closes) or not f.cue]
     linked: list[_Found] = []
     for cue in tagged.cue:
         content = _nearest(text, cue, tagged.content)
@@ -180,8 +183,14 @@ def _tagged_first(
         source = _nearest(text, cue, sources)
         quotation = next((f for f in quoted if _shared(text, content, f.content)), None)
         if quotation is not None and not framed:
+            # the rules' frame of a quotation they read, where the tagger's agrees with it
             content = quotation.content
-            source = source or quotation.source
+            if quotation.cue is not None and _overlaps(quotation.cue, cue):
+                cue = quotation.cue
+            if quotation.source is not None and (
+                source is None or _overlaps(source, quotation.source)
+            ):
+                source = quotation.source
         linked.append(_Found(source, cue, content))
     extra = [f for f in quoted if not any(_shared(text, f.content, k.content) for k in linked)]
     return linked + extra
