@@ -107,7 +107,11 @@ def main() -> None:
         "hidden": args.hidden,
         "layers": args.layers,
         "vocabularies": vocabularies,
-        "state": network.state_dict(),
+        # half precision halves the file; loading copies the weights back into float32
+        "state": {
+            name: value.half() if value.is_floating_point() else value
+            for name, value in network.state_dict().items()
+        },
     }
     torch.save(saved, OUTPUT)
     print(f"{sum(p.numel() for p in network.parameters())} weights -> {OUTPUT}")

@@ -18,9 +18,9 @@ read right (docs/evaluation.md).
 
 The weights are fitted on PolNeAR's training split by `scripts/train_attribution_tagger.py`
 (about eleven minutes on two cores, the parse included) and ship as `attribution_tagger.pt`
-(7 MB). They are tied to the spaCy model they were trained with: its contextual
-vectors are inputs, so under another model (or a Doc without its tensor) the tagger stands
-aside and the rules work alone.
+(3.5 MB, the weights in float16). They are tied to the spaCy model they were trained
+with: its contextual vectors are inputs, so under another model (or a Doc without its
+tensor) the tagger stands aside and the rules work alone.
 """
 
 from __future__ import annotations
