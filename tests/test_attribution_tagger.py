@@ -16,6 +16,7 @@ from storytrace.attribution_tagger import (
     categorical_features,
     chunk_starts,
     path_extents,
+    role_labels,
     viterbi,
 )
 from storytrace.attributions import find_attributions, quote_regions
@@ -51,6 +52,22 @@ def test_labels_become_extents_of_whole_words() -> None:
     extents = path_extents(doc, [0, 1, 0, 1, 2, 2, 0])
     assert [doc.text[s:e] for s, e in extents] == ["said", "plan was dead"]
     assert path_extents(doc, [1, 2, 2, 2, 2, 2, 2]) == [(0, len(doc.text))]
+
+
+def test_gold_spans_become_labels_and_the_longer_of_nested_spans_wins() -> None:
+    text = 'She said "they told us the deal was off" on Monday.'
+    doc = spacy_pipeline()(text)
+    outer = (text.index('"they'), text.index(" on Monday"))
+    inner = (text.index("the deal"), text.index('" on'))
+    said = (text.index("said"), text.index("said") + 4)
+    labels = role_labels(doc, [[(0, 3)], [said], [inner, outer]])
+    words = [t.text for t in doc]
+    assert [w for w, label in zip(words, labels[0], strict=True) if label] == ["She"]
+    assert [w for w, label in zip(words, labels[1], strict=True) if label] == ["said"]
+    content = [(w, int(label)) for w, label in zip(words, labels[2], strict=True) if label]
+    assert content[0] == ('"', 1) and all(label == 2 for _, label in content[1:])
+    assert [w for w, _ in content][-1] == '"' and "deal" in [w for w, _ in content]
+    assert path_extents(doc, labels[2].tolist()) == [outer]
 
 
 def test_chunks_cover_the_document_without_padding() -> None:
