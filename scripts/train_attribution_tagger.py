@@ -46,7 +46,7 @@ BATCH = 16
 LEARNING_RATE = 2e-3
 SEED = 0
 
-Sequence_ = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+Chunk = tuple[torch.Tensor, torch.Tensor, torch.Tensor]  # vectors, features, labels
 
 
 def main() -> None:
@@ -63,7 +63,7 @@ def main() -> None:
     held = articles[len(articles) - args.holdout :] if args.holdout else []
     nlp = spacy_pipeline()
     vocabularies: list[dict[str, int]] = [{} for _ in range(CATEGORIES)]
-    chunks: list[Sequence_] = []
+    chunks: list[Chunk] = []
     held_docs = []
     for number, (article, doc) in enumerate(
         zip(articles, nlp.pipe(a.text for a in articles), strict=True)
@@ -128,7 +128,7 @@ def _gold_spans(article: GoldArticle) -> list[list[tuple[int, int]]]:
     ]
 
 
-def _loss(network: nn.Module, batch: list[Sequence_]) -> torch.Tensor:
+def _loss(network: nn.Module, batch: list[Chunk]) -> torch.Tensor:
     length = max(len(features) for _, features, _ in batch)
     vectors = torch.zeros(len(batch), length, batch[0][0].shape[1])
     features = torch.zeros(len(batch), length, batch[0][1].shape[1], dtype=torch.long)

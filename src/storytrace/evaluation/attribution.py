@@ -164,7 +164,6 @@ def predict(
     predictions: dict[str, list[list[GoldAttribution]]] = {method: [] for method in methods}
     for article, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True):
         for method in methods:
-            said = find_attributions(doc, article.name, method=method)
             predictions[method].append(
                 [
                     GoldAttribution(
@@ -172,23 +171,25 @@ def predict(
                         (found.cue.start, found.cue.end) if found.cue else None,
                         (found.content.start, found.content.end),
                     )
-                    for found in said
+                    for found in find_attributions(doc, article.name, method=method)
                 ]
             )
     return predictions
+
+
+def _exact_f1s(
+    articles: Sequence[GoldArticle], predicted: Iterable[Sequence[GoldAttribution]]
+) -> str:
+    """`source / cue / content` exact F1 of one method, for a note line."""
+    scores = {m.name: m.value for m in _tally(articles, predicted)}
+    return " / ".join(f"{scores[f'{role}_exact_f1']:.3f}" for role in ROLES)
 
 
 def score_attribution(path: Path, workers: int, limit: int | None = None) -> Scorecard:
     articles = load_split(path, "dev")[:limit]
     predicted = predict(articles, ("model", "tagger", "lexicon"))
     ours = _tally(articles, predicted["model"])
-    tagger, fallback = (
-        " / ".join(f"{scores[f'{role}_exact_f1']:.3f}" for role in ROLES)
-        for scores in (
-            {m.name: m.value for m in _tally(articles, predicted[method])}
-            for method in ("tagger", "lexicon")
-        )
-    )
+    tagger, fallback = (_exact_f1s(articles, predicted[m]) for m in ("tagger", "lexicon"))
     quotes = _tally(
         articles,
         ([GoldAttribution(None, None, r) for r in quote_regions(a.text)] for a in articles),
