@@ -3,9 +3,9 @@
 The parse (spaCy's `en_core_web_sm`, the pipeline's own settings) is the floor: every
 attribution needs it and the pipeline runs it once per article for mentions and
 attributions together. This bench parses the PolNeAR dev articles, then runs
-`find_attributions` over the parsed documents (with the trained model, with the lexicon
-fallback and with the span tagger after the model: `--attribution-cues tagger`), all in
-this process, and prints what attribution extraction adds as a fraction
+`find_attributions` over the parsed documents (with the rules and their trained cue model,
+with the lexicon fallback, and with the span tagger after the rules: `tagger`, the
+default), all in this process, and prints what attribution extraction adds as a fraction
 of the parse time. The issue's goal: at most 0.30.
 
     .venv/bin/python bench/attribution_speed.py [--articles 84] [--data PATH]

@@ -18,6 +18,7 @@ from storytrace.attribution_tagger import (
     path_extents,
     role_labels,
     viterbi,
+    word_extents,
 )
 from storytrace.attributions import find_attributions, quote_regions
 from storytrace.models import spacy_pipeline
@@ -49,9 +50,11 @@ def test_viterbi_is_the_best_path_that_never_puts_inside_after_outside() -> None
 def test_labels_become_extents_of_whole_words() -> None:
     doc = spacy_pipeline()("Officials said the plan was dead.")
     # Officials / said / the / plan / was / dead / .
-    extents = path_extents(doc, [0, 1, 0, 1, 2, 2, 0])
+    words = word_extents(doc)
+    assert words == [(t.idx, t.idx + len(t)) for t in doc]
+    extents = path_extents(words, [0, 1, 0, 1, 2, 2, 0])
     assert [doc.text[s:e] for s, e in extents] == ["said", "plan was dead"]
-    assert path_extents(doc, [1, 2, 2, 2, 2, 2, 2]) == [(0, len(doc.text))]
+    assert path_extents(words, [1, 2, 2, 2, 2, 2, 2]) == [(0, len(doc.text))]
 
 
 def test_gold_spans_become_labels_and_the_longer_of_nested_spans_wins() -> None:
@@ -67,7 +70,7 @@ def test_gold_spans_become_labels_and_the_longer_of_nested_spans_wins() -> None:
     content = [(w, int(label)) for w, label in zip(words, labels[2], strict=True) if label]
     assert content[0] == ('"', 1) and all(label == 2 for _, label in content[1:])
     assert [w for w, _ in content][-1] == '"' and "deal" in [w for w, _ in content]
-    assert path_extents(doc, labels[2].tolist()) == [outer]
+    assert path_extents(word_extents(doc), labels[2].tolist()) == [outer]
 
 
 def test_chunks_cover_the_document_without_padding() -> None:
@@ -127,21 +130,38 @@ def test_a_doc_without_its_vectors_falls_back_to_the_rules() -> None:
     assert [a.cue.text for a in found if a.cue] == ["said"]
 
 
-def test_the_tagger_method_takes_the_tagged_edges_and_the_default_does_not_tag(
+def test_the_default_takes_the_tagged_edges_and_the_rules_alone_do_not_tag(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     text = "The defence minister said that the army would withdraw from the border."
     doc = spacy_pipeline()(text)
-    (tagged,) = find_attributions(doc, "a1", method="tagger")
+    (tagged,) = find_attributions(doc, "a1")
     assert tagged.content.text == "that the army would withdraw from the border"
     assert tagged.source is not None and tagged.source.text == "The defence minister"
 
     def refuse() -> None:
-        raise AssertionError("the default method must not load the tagger")
+        raise AssertionError("the rules alone must not load the tagger")
 
     monkeypatch.setattr("storytrace.attributions.attribution_tagger", refuse)
-    (plain,) = find_attributions(doc, "a1")
-    assert plain.cue is not None and plain.cue.text == "said"
+    for method in ("model", "lexicon"):
+        (plain,) = find_attributions(doc, "a1", method=method)
+        assert plain.cue is not None and plain.cue.text == "said"
+
+
+def test_a_content_is_one_cues_and_a_frame_is_not_what_was_said() -> None:
+    nlp = spacy_pipeline()
+    text = (
+        "In Vedrin, foreign ministry spokeswoman Irina Tolmach said reports that Dravnia was "
+        'preparing any action against Lessaria were "entirely baseless" and accused Kalvo of '
+        '"whipping up hysteria over an anonymous audio file".'
+    )
+    found = find_attributions(nlp(text), "a1", method="tagger")
+    baseless = [a for a in found if "baseless" in a.content.text]
+    assert len(baseless) == 1  # not once more for `accused`, a cue inside or after it
+    text = "“He told me ‘never again’ and left,” she said."
+    (quote,) = find_attributions(nlp(text), "a1", method="tagger")
+    assert quote.content.text == "“He told me ‘never again’ and left,”"
+    assert quote.source is not None and quote.source.text == "she"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", '"' * 500, "said " * 900])

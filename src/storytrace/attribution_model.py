@@ -12,7 +12,7 @@ sits in its sentence. The weights are fitted on PolNeAR's training split by
 
 The lexicon in the same file (how often each verb form heads a cue in training) is the
 rule-based fallback, chosen with the `attribution_cues` setting: `model` or `lexicon`
-(`tagger` is `model` followed by the span tagger of `attribution_tagger`).
+(`tagger`, the default, is `model` followed by the span tagger of `attribution_tagger`).
 """
 
 from __future__ import annotations

@@ -9,12 +9,12 @@ dependency label, entity, shape, hashed form and head's form, whether it sits in
 quotation, and two bidirectional LSTM layers over them give a B/I/O label per role. A
 constrained Viterbi decode (no I after O) turns labels into spans.
 
-With the `attribution_cues` setting `tagger`, `attributions.find_attributions` takes the
-tagger's attributions (each tagged cue with the nearest tagged content and source) and the
-rules' quotations where the two agree or the tagger found none. It is not the default: on
-PolNeAR's dev split it scores higher than the rules alone, but on quotations written
-plainly it still runs a content on into its frame or a cue into a preposition the rules
-read right (docs/evaluation.md).
+Under the `attribution_cues` setting `tagger` (the default), `attributions.find_attributions`
+takes the tagger's attributions (each tagged cue with the nearest tagged content and
+source) and the rules' quotations where the two agree or the tagger found none: on
+PolNeAR's dev split this scores higher than the rules alone, and where the tagger misreads
+a plainly written quotation (a content run on into its frame or into its own cue) the
+rules' reading is kept (docs/evaluation.md).
 
 The weights are fitted on PolNeAR's training split by `scripts/train_attribution_tagger.py`
 (about eleven minutes on two cores, the parse included) and ship as `attribution_tagger.pt`
@@ -155,7 +155,8 @@ def build_network(sizes: Sequence[int], hidden: int, layers: int) -> Any:
 
 def chunk_starts(length: int) -> list[int]:
     """Where the sequences of a document start: every CHUNK words, the last one ending at
-    the document's end (overlapping the one before), so no sequence is padded."""
+    the document's end (overlapping the one before), so no sequence is padded and each is
+    as long as most the tagger was trained on (equal shorter ones scored lower on dev)."""
     if length <= CHUNK:
         return [0]
     return [*range(0, length - CHUNK, CHUNK), length - CHUNK]
@@ -186,21 +187,39 @@ def viterbi(log_probs: Sequence[Sequence[float]]) -> list[int]:
     return path[::-1]
 
 
-def path_extents(doc: Any, path: Sequence[int]) -> list[Extent]:
-    """The character extents of the B/I runs of one role's path over `doc`'s words."""
+def decode(log_probs: np.ndarray) -> list[int]:
+    """`viterbi`'s path, without its loop where it is not needed: when the likeliest label
+    of each word never puts an I after an O (or first), that is the likeliest allowed path,
+    as the labels' scores are independent given the network's outputs."""
+    greedy = log_probs.argmax(-1)
+    after = np.concatenate([[0], greedy[:-1]])
+    if not np.any((greedy == 2) & (after == 0)):
+        return list(greedy.tolist())
+    return viterbi(log_probs.tolist())
+
+
+def path_extents(words: Sequence[Extent], path: Sequence[int]) -> list[Extent]:
+    """The character extents of the B/I runs of one role's path over the words (each
+    word's extent; `word_extents`)."""
     extents: list[Extent] = []
     current: list[int] | None = None
-    for token, label in zip(doc, path, strict=True):
+    for (start, end), label in zip(words, path, strict=True):
         if label != 2 and current is not None:
             extents.append((current[0], current[1]))
             current = None
         if label == 1:
-            current = [token.idx, token.idx + len(token)]
+            current = [start, end]
         elif label == 2 and current is not None:
-            current[1] = token.idx + len(token)
+            current[1] = end
     if current is not None:
         extents.append((current[0], current[1]))
     return extents
+
+
+def word_extents(doc: Any) -> list[Extent]:
+    """Each word's character extent, from the Doc's arrays (no Token objects made)."""
+    starts, lengths = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).T
+    return list(zip(starts.tolist(), (starts + lengths).tolist(), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,9 +281,8 @@ class AttributionTagger:
             for row, start in enumerate(starts):
                 per_word[start : start + width] = logits[row]
             log_probs = torch.log_softmax(per_word, -1).numpy()
-        found = [
-            path_extents(doc, viterbi(log_probs[:, role].tolist())) for role in range(len(ROLES))
-        ]
+        words = word_extents(doc)
+        found = [path_extents(words, decode(log_probs[:, role])) for role in range(len(ROLES))]
         return TaggedRoles(*(tuple(extents) for extents in found))
 
 

@@ -123,14 +123,14 @@ class _Found:
 
 
 def find_attributions(
-    doc: Any, article_id: str, mentions: Sequence[Mention] = (), method: str = "model"
+    doc: Any, article_id: str, mentions: Sequence[Mention] = (), method: str = "tagger"
 ) -> tuple[Attribution, ...]:
     """Attributions of a parsed article (`doc` is the spaCy Doc of the article's text).
 
-    `method` chooses how cue verbs are recognised: `model` (the trained cue model),
-    `lexicon` (the verb forms that head a cue often enough in training) or `tagger` (the
-    trained cue model, then the span tagger's attributions where it fits the Doc:
-    `attribution_tagger`)."""
+    `method` chooses how they are found: `tagger` (the rules with the trained cue model,
+    then the span tagger's attributions where it fits the Doc: `attribution_tagger`),
+    `model` (the rules with the trained cue model alone) or `lexicon` (the rules with the
+    verb forms that head a cue often enough in training)."""
     text = doc_text(doc)
     regions = quote_regions(text)
     cues = "model" if method == "tagger" else method
@@ -171,16 +171,30 @@ def _tagged_first(
     opens, closes = {r[0] for r in regions}, {r[1] for r in regions}
     # quotations: one, or one reopened at each paragraph, or without a cue (own paragraph)
     quoted = [f for f in found if (f.content[0] in opens and f.content[1] in closes) or not f.cue]
-    linked: list[_Found] = []
+    # each attribution with its cue's rank for its content: a cue outside the content before
+    # one inside it (part of what was said), then the nearer
+    linked: list[tuple[tuple[bool, int, tuple[int, int]], _Found]] = []
     for cue in tagged.cue:
         content = _nearest(text, cue, tagged.content)
         if content is None:
             continue
+        rank = (_within(cue, content), _gap(cue, content), cue)
         # a source inside the content is what was said, unless the cue is inside too:
         # PolNeAR's content of `“…,” said X. “…”` is one extent around its frame
-        framed = content[0] <= cue[0] and cue[1] <= content[1]
+        framed = _within(cue, content)
         sources = [s for s in tagged.source if framed or not _overlaps(s, content)]
         source = _nearest(text, cue, sources)
+        ruled = next((f for f in found if f.cue is not None and _overlaps(f.cue, cue)), None)
+        if ruled is not None and _overlaps(content, cue) and not framed:
+            # a content run into its own cue (`is purported to say in the clip that …`) is
+            # a misread the rules' frame of that cue does not make
+            linked.append((rank, ruled))
+            continue
+        if framed:
+            content = _unframed(text, content, cue, source, regions)
+            framed = _within(cue, content)
+        if source is None and ruled is not None and ruled.content == content:
+            source = ruled.source  # the rules read the same report and name who made it
         quotation = next((f for f in quoted if _shared(text, content, f.content)), None)
         if quotation is not None and not framed:
             # the rules' frame of a quotation they read, where the tagger's agrees with it
@@ -191,9 +205,38 @@ def _tagged_first(
                 source is None or _overlaps(source, quotation.source)
             ):
                 source = quotation.source
-        linked.append(_Found(source, cue, content))
-    extra = [f for f in quoted if not any(_shared(text, f.content, k.content) for k in linked)]
-    return linked + extra
+        linked.append((rank, _Found(source, cue, content)))
+    # one source saying one content is one attribution, whatever other cues the tagger saw
+    # around it (`Tolmach said reports … were "baseless" and accused Kalvo of …`)
+    kept: dict[tuple[object, ...], tuple[tuple[bool, int, tuple[int, int]], _Found]] = {}
+    for rank, item in linked:
+        key = (item.source, item.content)
+        if key not in kept or rank < kept[key][0]:
+            kept[key] = (rank, item)
+    said = [item for _, item in kept.values()]
+    return said + [f for f in quoted if not any(_shared(text, f.content, k.content) for k in said)]
+
+
+def _unframed(
+    text: str,
+    content: tuple[int, int],
+    cue: tuple[int, int],
+    source: tuple[int, int] | None,
+    regions: list[tuple[int, int]],
+) -> tuple[int, int]:
+    """The one quotation of a content that runs on into its own frame (`“…,” she said.`):
+    the frame is not what was said. A content holding two quotations around the frame
+    (`“…,” she said. “…”`) stays whole, as PolNeAR draws it."""
+    inner = [r for r in regions if content[0] <= r[0] and r[1] <= content[1]]
+    if len(inner) != 1:
+        return content
+    framing = [cue, *([source] if source else [])]
+    outside = [(content[0], inner[0][0]), (inner[0][1], content[1])]
+    for start, end in outside:
+        for word in _WORD.finditer(text, start, end):
+            if not any(f[0] <= word.start() and word.end() <= f[1] for f in framing):
+                return content
+    return inner[0]
 
 
 def _nearest(
@@ -202,7 +245,7 @@ def _nearest(
     """The extent nearest to `anchor` in its paragraph, at most `MAX_LINK_GAP` away."""
     best: tuple[int, tuple[int, int]] | None = None
     for extent in extents:
-        gap = max(extent[0] - anchor[1], anchor[0] - extent[1], 0)
+        gap = _gap(anchor, extent)
         between = text[min(extent[1], anchor[1]) : max(extent[0], anchor[0])]
         if gap > MAX_LINK_GAP or (gap and "\n" in between):
             continue
@@ -213,6 +256,8 @@ def _nearest(
 
 def _shared(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     """Whether two extents share at least half the words of the longer one."""
+    if not _overlaps(a, b):
+        return False  # no word in common, and no words to count
     words_a = {m.start() for m in _WORD.finditer(text, a[0], a[1])}
     words_b = {m.start() for m in _WORD.finditer(text, b[0], b[1])}
     longer = max(len(words_a), len(words_b))
@@ -237,8 +282,7 @@ def _one_cue_per_quote(found: list[_Found], regions: list[tuple[int, int]]) -> l
 
 
 def _distance(item: _Found) -> int:
-    cue = item.cue or item.content
-    return max(item.content[0] - cue[1], cue[0] - item.content[1], 0)
+    return _gap(item.cue or item.content, item.content)
 
 
 def _framed(doc: Any, regions: list[tuple[int, int]], method: str) -> Iterator[_Found]:
@@ -730,6 +774,15 @@ def _inside(token: Any, regions: list[tuple[int, int]]) -> bool:
 
 def _contains(region: tuple[int, int], offset: int) -> bool:
     return region[0] <= offset < region[1]
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Characters between two extents (0 when they touch or overlap)."""
+    return max(b[0] - a[1], a[0] - b[1], 0)
+
+
+def _within(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -37,10 +37,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("respect_robots", True, "Obey robots.txt when fetching."),
     Setting(
         "attribution_cues",
-        "model",
-        "How cue words of attributions are recognised: model (trained on PolNeAR), "
-        "lexicon (the rule-based fallback) or tagger (model, then a span tagger trained "
-        "on PolNeAR: its edges, not yet the default).",
+        "tagger",
+        "How attributions are found: tagger (the rules with their trained cue model, then "
+        "a span tagger trained on PolNeAR for the spans' edges), model (the rules with "
+        "their trained cue model alone) or lexicon (the rules with a cue-verb list).",
         ("model", "lexicon", "tagger"),
     ),
     Setting(
