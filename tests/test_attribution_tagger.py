@@ -15,6 +15,7 @@ from storytrace.attribution_tagger import (
     attribution_tagger,
     categorical_features,
     chunk_starts,
+    decode,
     path_extents,
     role_labels,
     viterbi,
@@ -45,6 +46,19 @@ def test_viterbi_is_the_best_path_that_never_puts_inside_after_outside() -> None
             wanted = sum(log_probs[i][label] for i, label in enumerate(best))
             assert math.isclose(score, wanted, abs_tol=1e-9)
     assert viterbi([]) == []
+
+
+def test_decode_gives_the_viterbi_path_with_or_without_its_loop() -> None:
+    rng = np.random.default_rng(11)
+    looped = 0
+    for trial in range(400):
+        log_probs = np.log(rng.dirichlet([0.3, 0.3, 0.3], size=int(rng.integers(1, 30))))
+        if trial % 2:
+            log_probs[:, 0] += 2.0  # mostly O, as most words are: the greedy path is allowed
+        greedy = log_probs.argmax(-1).tolist()
+        looped += not _allowed(tuple(greedy))
+        assert decode(log_probs) == viterbi(log_probs.tolist())
+    assert 50 < looped < 350  # both ways were taken
 
 
 def test_labels_become_extents_of_whole_words() -> None:

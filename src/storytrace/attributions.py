@@ -167,7 +167,10 @@ def _tagged_first(
     and a quotation reopened at each paragraph or standing in its own paragraph. Each
     tagged cue takes the nearest tagged content and source beside it; a tagged content that
     shares most of its words with a quotation the rules attributed becomes that quotation,
-    with the rules' cue and source where the tagger's overlap them."""
+    with the rules' cue and source where the tagger's overlap them. A content run on into
+    its frame is cut to its quotation (`_unframed`), one run into its own cue gives way to
+    the rules' attribution of that cue, and one source saying one content is one
+    attribution."""
     opens, closes = {r[0] for r in regions}, {r[1] for r in regions}
     # quotations: one, or one reopened at each paragraph, or without a cue (own paragraph)
     quoted = [f for f in found if (f.content[0] in opens and f.content[1] in closes) or not f.cue]
@@ -193,8 +196,6 @@ def _tagged_first(
         if framed:
             content = _unframed(text, content, cue, source, regions)
             framed = _within(cue, content)
-        if source is None and ruled is not None and ruled.content == content:
-            source = ruled.source  # the rules read the same report and name who made it
         quotation = next((f for f in quoted if _shared(text, content, f.content)), None)
         if quotation is not None and not framed:
             # the rules' frame of a quotation they read, where the tagger's agrees with it
