@@ -12,6 +12,7 @@ from spacy.tokens import DocBin
 from storytrace.attribution_model import inside_quote
 from storytrace.attribution_tagger import (
     CHUNK,
+    TaggedRoles,
     attribution_tagger,
     categorical_features,
     chunk_starts,
@@ -21,7 +22,7 @@ from storytrace.attribution_tagger import (
     viterbi,
     word_extents,
 )
-from storytrace.attributions import find_attributions, quote_regions
+from storytrace.attributions import _Found, _tagged_first, find_attributions, quote_regions
 from storytrace.models import spacy_pipeline
 
 
@@ -202,3 +203,45 @@ def test_the_tagger_method_keeps_the_rules_frame_of_the_quotations_they_read() -
     (quote,) = find_attributions(nlp(text), "a1", method="tagger")
     assert quote.kind == "direct"
     assert quote.content.text.startswith("“First") and quote.content.text.endswith("graph.”")
+
+
+def _extent(text: str, part: str) -> tuple[int, int]:
+    return (text.index(part), text.index(part) + len(part))
+
+
+def test_the_join_takes_the_rules_speaker_where_the_tagger_tagged_none() -> None:
+    text = "Volkhonskiy on Tuesday dismissed the recording as a fake."
+    source, cue = _extent(text, "Volkhonskiy"), _extent(text, "dismissed")
+    content = _extent(text, "the recording as a fake")
+    ruled = [_Found(source, cue, content)]
+    (found,) = _tagged_first(text, TaggedRoles((), (cue,), (content,)), ruled, [])
+    assert found == _Found(source, cue, content)
+    # a speaker inside what was said is not taken
+    text = "The minister is expected to resign."
+    whole = (0, len(text) - 1)
+    inner = _Found(_extent(text, "The minister"), _extent(text, "is expected"), whole)
+    tagged = TaggedRoles((), (_extent(text, "is expected"),), (whole,))
+    assert _tagged_first(text, tagged, [inner], []) == [inner]  # the rules' reading instead
+
+
+def test_tagged_spans_stop_at_paragraphs_and_a_content_opening_with_its_frame_is_not_taken() -> (
+    None
+):
+    nlp = spacy_pipeline()
+    text = (
+        "Lessaria keeps army on alert, demands Dravnia disavow Volkhonskyi remarks\n"
+        "Published 5 March 2025, 10:17\n"
+        "Lessaria’s armed forces will remain on heightened readiness until Dravnia gives a clear "
+        "answer about remarks attributed to State Assembly deputy Andriy Volkhonskyi, the "
+        "defence ministry said on Wednesday."
+    )
+    found = find_attributions(nlp(text), "a1", method="tagger")
+    assert found and all("\n" not in a.content.text for a in found)
+    text = (
+        "Lessaria's foreign minister, Helena Stravik, is expected to raise the issue at the "
+        "Continental Security Council later this month."
+    )
+    for said in find_attributions(nlp(text), "a1", method="tagger"):
+        assert said.source is None or not (
+            said.content.start <= said.source.start and said.source.end <= said.content.end
+        )

@@ -167,31 +167,40 @@ def _tagged_first(
     and a quotation reopened at each paragraph or standing in its own paragraph. Each
     tagged cue takes the nearest tagged content and source beside it; a tagged content that
     shares most of its words with a quotation the rules attributed becomes that quotation,
-    with the rules' cue and source where the tagger's overlap them. A content run on into
-    its frame is cut to its quotation (`_unframed`), one run into its own cue gives way to
-    the rules' attribution of that cue, and one source saying one content is one
-    attribution."""
+    with the rules' cue and source where the tagger's overlap them. Tagged spans stop at
+    paragraph breaks; a cue without a tagged source takes the rules' speaker of that cue; a
+    content run on into its frame is cut to its quotation (`_unframed`), one run into its
+    own cue or opening with its own frame gives way to the rules' reading of that cue; and
+    one source saying one content is one attribution."""
     opens, closes = {r[0] for r in regions}, {r[1] for r in regions}
     # quotations: one, or one reopened at each paragraph, or without a cue (own paragraph)
     quoted = [f for f in found if (f.content[0] in opens and f.content[1] in closes) or not f.cue]
     # each attribution with its cue's rank for its content: a cue outside the content before
     # one inside it (part of what was said), then the nearer
+    contents, all_sources = _paragraphed(text, tagged.content), _paragraphed(text, tagged.source)
     linked: list[tuple[tuple[bool, int, tuple[int, int]], _Found]] = []
     for cue in tagged.cue:
-        content = _nearest(text, cue, tagged.content)
+        content = _nearest(text, cue, contents)
         if content is None:
             continue
         rank = (_within(cue, content), _gap(cue, content), cue)
         # a source inside the content is what was said, unless the cue is inside too:
         # PolNeAR's content of `“…,” said X. “…”` is one extent around its frame
         framed = _within(cue, content)
-        sources = [s for s in tagged.source if framed or not _overlaps(s, content)]
+        sources = [s for s in all_sources if framed or not _overlaps(s, content)]
         source = _nearest(text, cue, sources)
         ruled = next((f for f in found if f.cue is not None and _overlaps(f.cue, cue)), None)
-        if ruled is not None and _overlaps(content, cue) and not framed:
-            # a content run into its own cue (`is purported to say in the clip that …`) is
-            # a misread the rules' frame of that cue does not make
-            linked.append((rank, ruled))
+        speaker = ruled.source if ruled is not None else None
+        if source is None and speaker is not None and (framed or not _overlaps(speaker, content)):
+            source = speaker  # the parse's speaker of the same cue, where the tagger has none
+        # a content run into its own cue (`is purported to say in the clip that …`), or one
+        # that opens with its own frame (`X, the minister, is expected to …`), is a misread
+        # the rules' reading of that cue does not make (a frame inside, `…, he said, …`, is
+        # PolNeAR's way)
+        opens_with_frame = framed and _only_words_of(text, (content[0], cue[0]), source)
+        if _overlaps(content, cue) and (not framed or opens_with_frame):
+            if ruled is not None:
+                linked.append((rank, ruled))
             continue
         if framed:
             content = _unframed(text, content, cue, source, regions)
@@ -208,14 +217,35 @@ def _tagged_first(
                 source = quotation.source
         linked.append((rank, _Found(source, cue, content)))
     # one source saying one content is one attribution, whatever other cues the tagger saw
-    # around it (`Tolmach said reports … were "baseless" and accused Kalvo of …`)
-    kept: dict[tuple[object, ...], tuple[tuple[bool, int, tuple[int, int]], _Found]] = {}
-    for rank, item in linked:
-        key = (item.source, item.content)
-        if key not in kept or rank < kept[key][0]:
-            kept[key] = (rank, item)
-    said = [item for _, item in kept.values()]
+    # around it (`Tolmach said reports … were "baseless" and accused Kalvo of …`); a cue
+    # without a source adds nothing to one with a source for the same content
+    said: list[_Found] = []
+    for _, item in sorted(linked, key=lambda ranked: ranked[0]):
+        if not any(k.content == item.content and item.source in (None, k.source) for k in said):
+            said.append(item)
     return said + [f for f in quoted if not any(_shared(text, f.content, k.content) for k in said)]
+
+
+def _only_words_of(text: str, extent: tuple[int, int], within: tuple[int, int] | None) -> bool:
+    """Whether every word of `extent` lies inside `within` (true when it has no words)."""
+    return all(
+        within is not None and _within(word.span(), within)
+        for word in _WORD.finditer(text, extent[0], extent[1])
+    )
+
+
+def _paragraphed(text: str, extents: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tagged extents cut at paragraph breaks (a headline run on into its dateline and
+    first paragraph is three things), each piece without its edge white space."""
+    pieces = []
+    for start, end in extents:
+        for line in _PARAGRAPH.finditer(text, start, end):
+            piece = line.group()
+            left = len(piece) - len(piece.lstrip())
+            right = len(piece.rstrip())
+            if right > left:
+                pieces.append((line.start() + left, line.start() + right))
+    return pieces
 
 
 def _unframed(
