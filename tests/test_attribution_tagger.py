@@ -245,3 +245,20 @@ def test_tagged_spans_stop_at_paragraphs_and_a_content_opening_with_its_frame_is
         assert said.source is None or not (
             said.content.start <= said.source.start and said.source.end <= said.content.end
         )
+
+
+def test_a_content_the_tagger_is_unsure_of_is_left_to_the_rules() -> None:
+    text = "The minister said on Tuesday that the talks had failed."
+    cue = _extent(text, "said")
+    ruled = _Found(_extent(text, "The minister"), cue, _extent(text, "that the talks had failed"))
+    tagged = _extent(text, "on Tuesday that the talks had failed")
+    for confidence, wanted in ((0.3, ruled.content), (0.9, tagged)):
+        roles = TaggedRoles((), (cue,), (tagged,), (confidence,))
+        (found,) = _tagged_first(text, roles, [ruled], [])
+        assert found.content == wanted and found.source == ruled.source
+    doc = spacy_pipeline()(text)
+    tagger = attribution_tagger()
+    assert tagger is not None
+    roles = tagger.tag(doc, [])
+    assert len(roles.content_confidence) == len(roles.content)
+    assert all(0.0 <= c <= 1.0 for c in roles.content_confidence)

@@ -198,7 +198,8 @@ def _tagged_first(
         # the rules' reading of that cue does not make (a frame inside, `…, he said, …`, is
         # PolNeAR's way)
         opens_with_frame = framed and _only_words_of(text, (content[0], cue[0]), source)
-        if _overlaps(content, cue) and (not framed or opens_with_frame):
+        misread = _overlaps(content, cue) and (not framed or opens_with_frame)
+        if misread or tagged.unsure(content):
             if ruled is not None:
                 linked.append((rank, ruled))
             continue
