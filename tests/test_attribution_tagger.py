@@ -252,7 +252,11 @@ def test_a_content_the_tagger_is_unsure_of_is_left_to_the_rules() -> None:
     cue = _extent(text, "said")
     ruled = _Found(_extent(text, "The minister"), cue, _extent(text, "that the talks had failed"))
     tagged = _extent(text, "on Tuesday that the talks had failed")
-    for confidence, wanted in ((0.3, ruled.content), (0.9, tagged)):
+    for confidence, wanted in (
+        ((0.3, 1.0), ruled.content),
+        ((0.9, 0.5), ruled.content),
+        ((0.9, 0.9), tagged),
+    ):
         roles = TaggedRoles((), (cue,), (tagged,), (confidence,))
         (found,) = _tagged_first(text, roles, [ruled], [])
         assert found.content == wanted and found.source == ruled.source
@@ -261,4 +265,4 @@ def test_a_content_the_tagger_is_unsure_of_is_left_to_the_rules() -> None:
     assert tagger is not None
     roles = tagger.tag(doc, [])
     assert len(roles.content_confidence) == len(roles.content)
-    assert all(0.0 <= c <= 1.0 for c in roles.content_confidence)
+    assert all(0.0 <= c <= 1.0 for pair in roles.content_confidence for c in pair)
