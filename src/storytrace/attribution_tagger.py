@@ -13,8 +13,8 @@ Under the `attribution_cues` setting `tagger` (the default), `attributions.find_
 takes the tagger's attributions (each tagged cue with the nearest tagged content and
 source) and the rules' quotations where the two agree or the tagger found none: on
 PolNeAR's dev split this scores higher than the rules alone, and where the tagger misreads
-a plainly written quotation (a content run on into its frame or into its own cue) the
-rules' reading is kept (docs/evaluation.md).
+a plainly written quotation (a content run on into its frame or into its own cue), or is
+unsure where a content starts or ends, the rules' reading is kept (docs/evaluation.md).
 
 The weights are fitted on PolNeAR's training split by `scripts/train_attribution_tagger.py`
 (about eleven minutes on two cores, the parse included) and ship as `attribution_tagger.pt`

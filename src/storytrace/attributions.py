@@ -169,9 +169,10 @@ def _tagged_first(
     shares most of its words with a quotation the rules attributed becomes that quotation,
     with the rules' cue and source where the tagger's overlap them. Tagged spans stop at
     paragraph breaks; a cue without a tagged source takes the rules' speaker of that cue; a
-    content run on into its frame is cut to its quotation (`_unframed`), one run into its
-    own cue or opening with its own frame gives way to the rules' reading of that cue; and
-    one source saying one content is one attribution."""
+    content run on into its frame is cut to its quotation (`_unframed`); one run into its
+    own cue, opening with its own frame, or whose edges the tagger is unsure of
+    (`TaggedRoles.unsure`) gives way to the rules' reading of that cue; and one source
+    saying one content is one attribution."""
     opens, closes = {r[0] for r in regions}, {r[1] for r in regions}
     # quotations: one, or one reopened at each paragraph, or without a cue (own paragraph)
     quoted = [f for f in found if (f.content[0] in opens and f.content[1] in closes) or not f.cue]
