@@ -266,3 +266,18 @@ def test_a_content_the_tagger_is_unsure_of_is_left_to_the_rules() -> None:
     roles = tagger.tag(doc, [])
     assert len(roles.content_confidence) == len(roles.content)
     assert all(0.0 <= c <= 1.0 for pair in roles.content_confidence for c in pair)
+
+
+def test_a_transcripts_lines_keep_their_speaker_labels() -> None:
+    text = (
+        "Transcript of the interview.\nTAPPER: Do you think the recording is real?\n"
+        "VOLKHONSKY: It is a fake, made by people who want a war.\nTAPPER: Will you sue?\n"
+        "VOLKHONSKY: We will see."
+    )
+    found = find_attributions(spacy_pipeline()(text), "a1")
+    assert [(a.source.text if a.source else None, a.content.text) for a in found] == [
+        ("TAPPER", "Do you think the recording is real?"),
+        ("VOLKHONSKY", "It is a fake, made by people who want a war"),
+        ("TAPPER", "Will you sue?"),
+        ("VOLKHONSKY", "We will see"),
+    ]

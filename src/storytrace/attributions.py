@@ -135,11 +135,12 @@ def find_attributions(
     regions = quote_regions(text)
     cues = "model" if method == "tagger" else method
     found = _one_cue_per_quote(list(_framed(doc, regions, cues)), regions)
-    found += _speaker_labels(text, found)
+    labelled = _speaker_labels(text, found)
+    found += labelled
     found += _standalone_quotes(text, regions, found)
     tagger = attribution_tagger() if method == "tagger" else None
     if tagger is not None and tagger.fits(doc):
-        found = _tagged_first(text, tagger.tag(doc, regions), found, regions)
+        found = _tagged_first(text, tagger.tag(doc, regions), found, regions, labelled)
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
     results: list[Attribution] = []
     seen: set[tuple[object, ...]] = set()
@@ -156,10 +157,14 @@ def find_attributions(
 
 
 def _tagged_first(
-    text: str, tagged: TaggedRoles, found: list[_Found], regions: list[tuple[int, int]]
+    text: str,
+    tagged: TaggedRoles,
+    found: list[_Found],
+    regions: list[tuple[int, int]],
+    labelled: Sequence[_Found] = (),
 ) -> list[_Found]:
     """The tagger's attributions, with the rules' quotations where they agree, then the
-    rules' quotations the tagger did not reach.
+    rules' quotations and transcript lines the tagger did not reach.
 
     The tagger draws the edges of reported speech the way PolNeAR does more often than
     the parse's subtrees; the rules read a quotation's extent and frame exactly (`“…,” the
@@ -174,8 +179,10 @@ def _tagged_first(
     (`TaggedRoles.unsure`) gives way to the rules' reading of that cue; and one source
     saying one content is one attribution."""
     opens, closes = {r[0] for r in regions}, {r[1] for r in regions}
-    # quotations: one, or one reopened at each paragraph, or without a cue (own paragraph)
+    # quotations: one, or one reopened at each paragraph, or without a cue (own paragraph);
+    # and a transcript's lines after their speaker labels (`labelled`, `TAPPER: …`)
     quoted = [f for f in found if (f.content[0] in opens and f.content[1] in closes) or not f.cue]
+    quoted += [f for f in labelled if f not in quoted]
     # each attribution with its cue's rank for its content: a cue outside the content before
     # one inside it (part of what was said), then the nearer
     contents, all_sources = _paragraphed(text, tagged.content), _paragraphed(text, tagged.source)
