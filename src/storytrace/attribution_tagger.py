@@ -192,14 +192,29 @@ def viterbi(log_probs: Sequence[Sequence[float]]) -> list[int]:
 
 
 def decode(log_probs: np.ndarray) -> list[int]:
-    """`viterbi`'s path, without its loop where it is not needed: when the likeliest label
-    of each word never puts an I after an O (or first), that is the likeliest allowed path,
-    as the labels' scores are independent given the network's outputs."""
-    greedy = log_probs.argmax(-1)
-    after = np.concatenate([[0], greedy[:-1]])
-    if not np.any((greedy == 2) & (after == 0)):
-        return list(greedy.tolist())
-    return viterbi(log_probs.tolist())
+    """`viterbi`'s path, with its loop only where it is needed. Where the likeliest label
+    of each word never puts an I after an O (or first), those labels are the likeliest
+    allowed path: the labels' scores are independent given the network's outputs. Where
+    one does, only the stretch around it needs the loop: a word likelier B than I never
+    takes I on the best path (B may follow anything and be followed by what I may), so the
+    path splits before each such word into stretches decoded apart."""
+    path = log_probs.argmax(-1)
+    after = np.concatenate([[0], path[:-1]])
+    wrong = np.nonzero((path == 2) & (after == 0))[0]
+    if len(wrong):
+        cuts = np.nonzero(log_probs[:, 1] > log_probs[:, 2])[0]
+        for start, end in {_stretch(cuts, int(at), len(path)) for at in wrong}:
+            path[start:end] = viterbi(log_probs[start:end].tolist())
+    return list(path.tolist())
+
+
+def _stretch(cuts: np.ndarray, at: int, length: int) -> Extent:
+    """The stretch holding word `at`: from the last cut at or before it (or the start) to
+    the next cut after it (or the end)."""
+    index = int(np.searchsorted(cuts, at, side="right"))
+    start = int(cuts[index - 1]) if index else 0
+    end = int(cuts[index]) if index < len(cuts) else length
+    return start, end
 
 
 def path_extents(words: Sequence[Extent], path: Sequence[int]) -> list[Extent]:
