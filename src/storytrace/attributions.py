@@ -183,9 +183,9 @@ def _tagged_first(
     # and a transcript's lines after their speaker labels (`labelled`, `TAPPER: …`)
     quoted = [f for f in found if (f.content[0] in opens and f.content[1] in closes) or not f.cue]
     quoted += [f for f in labelled if f not in quoted]
+    contents, all_sources = _paragraphed(text, tagged.content), _paragraphed(text, tagged.source)
     # each attribution with its cue's rank for its content: a cue outside the content before
     # one inside it (part of what was said), then the nearer
-    contents, all_sources = _paragraphed(text, tagged.content), _paragraphed(text, tagged.source)
     linked: list[tuple[tuple[bool, int, tuple[int, int]], _Found]] = []
     for cue in tagged.cue:
         content = _nearest(text, cue, contents)
@@ -205,7 +205,8 @@ def _tagged_first(
         # that opens with its own frame (`X, the minister, is expected to …`), is a misread
         # the rules' reading of that cue does not make (a frame inside, `…, he said, …`, is
         # PolNeAR's way)
-        opens_with_frame = framed and _only_words_of(text, (content[0], cue[0]), source)
+        frame = [source] if source else []
+        opens_with_frame = framed and _only_words_of(text, (content[0], cue[0]), frame)
         misread = _overlaps(content, cue) and (not framed or opens_with_frame)
         if misread or tagged.unsure(content):
             if ruled is not None:
@@ -235,10 +236,10 @@ def _tagged_first(
     return said + [f for f in quoted if not any(_shared(text, f.content, k.content) for k in said)]
 
 
-def _only_words_of(text: str, extent: tuple[int, int], within: tuple[int, int] | None) -> bool:
-    """Whether every word of `extent` lies inside `within` (true when it has no words)."""
+def _only_words_of(text: str, extent: tuple[int, int], within: Sequence[tuple[int, int]]) -> bool:
+    """Whether every word of `extent` lies inside one of `within` (true when it has none)."""
     return all(
-        within is not None and _within(word.span(), within)
+        any(_within(word.span(), outer) for outer in within)
         for word in _WORD.finditer(text, extent[0], extent[1])
     )
 
@@ -270,13 +271,9 @@ def _unframed(
     inner = [r for r in regions if content[0] <= r[0] and r[1] <= content[1]]
     if len(inner) != 1:
         return content
-    framing = [cue, *([source] if source else [])]
+    frame = [cue, *([source] if source else [])]
     outside = [(content[0], inner[0][0]), (inner[0][1], content[1])]
-    for start, end in outside:
-        for word in _WORD.finditer(text, start, end):
-            if not any(f[0] <= word.start() and word.end() <= f[1] for f in framing):
-                return content
-    return inner[0]
+    return inner[0] if all(_only_words_of(text, part, frame) for part in outside) else content
 
 
 def _nearest(
