@@ -195,7 +195,7 @@ def test_analysis_stages_run_once_per_article_and_resume(
     assert report.stages == [
         "extract/1",
         "date_mentions/1",
-        "parse/2",
+        "parse/3",
         "entities/1",
         "embeddings/1",
         "link_features/1",

@@ -76,7 +76,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "parse",
-        2,
+        3,  # 3: attributions by the span tagger's join by default
         "article",
         frozenset({"articles"}),
         frozenset({"mentions", "attributions", "events"}),
