@@ -22,7 +22,13 @@ from storytrace.attribution_tagger import (
     viterbi,
     word_extents,
 )
-from storytrace.attributions import _Found, _tagged_first, find_attributions, quote_regions
+from storytrace.attributions import (
+    _Found,
+    _tagged_first,
+    find_attributions,
+    quote_regions,
+    tag_documents,
+)
 from storytrace.models import spacy_pipeline
 
 
@@ -144,6 +150,39 @@ def test_a_doc_without_its_vectors_falls_back_to_the_rules() -> None:
     assert tagger is not None and not tagger.fits(reread)
     found = find_attributions(reread, "a1", method="tagger")
     assert [a.cue.text for a in found if a.cue] == ["said"]
+
+
+def test_docs_tagged_as_one_batch_are_tagged_as_each_alone() -> None:
+    # sequences of different lengths share a batch (padded), and a long Doc's sequences
+    # overlap: neither may change what any Doc's own pass finds
+    nlp = spacy_pipeline()
+    said = (
+        "The defence minister said that the army would withdraw. “We will answer any "
+        "provocation,” the colonel said on Tuesday. According to the ministry, the talks "
+        "failed. "
+    )
+    texts = [said, "", "Nothing was said.", said * 30, said * 3, "No one spoke."]
+    docs = list(nlp.pipe(texts))
+    assert len(docs[3]) > 2 * CHUNK
+    tagger = attribution_tagger()
+    assert tagger is not None
+    regions = [quote_regions(text) for text in texts]
+    together = tagger.tag_many(docs, regions)
+    for doc, quoted, roles in zip(docs, regions, together, strict=True):
+        alone = tagger.tag(doc, quoted)
+        assert (roles.source, roles.cue, roles.content) == (alone.source, alone.cue, alone.content)
+        assert np.allclose(roles.content_confidence, alone.content_confidence, atol=1e-4)
+    assert len(together[3].cue) >= 60 and together[1] == TaggedRoles((), (), ())
+    # the parse stage's way in: a Doc the tagger does not fit gets None, the others their
+    # roles; the rules alone tag nothing
+    stored = DocBin(attrs=["ORTH", "TAG", "POS", "HEAD", "DEP"])
+    stored.add(docs[0])
+    reread = next(iter(DocBin().from_bytes(stored.to_bytes()).get_docs(nlp.vocab)))
+    first, none, last = tag_documents([docs[0], reread, docs[4]])
+    assert none is None and first is not None and last is not None
+    assert first.cue == together[0].cue and last.content == together[4].content
+    assert tag_documents(docs[:2], "model") == [None, None]
+    assert find_attributions(docs[0], "a1", tagged=first) == find_attributions(docs[0], "a1")
 
 
 def test_the_default_takes_the_tagged_edges_and_the_rules_alone_do_not_tag(

@@ -45,6 +45,7 @@ from storytrace.records import Attribution, AttributionKind, Mention, Span
 _OPENERS = {"“": "”", "„": "“", "«": "»", "»": "«", '"': '"'}
 _CLOSERS = frozenset({"”", '"', "»", "«", "“"})
 _CURLY_CLOSERS = frozenset({"”", "»"})
+_MARK = re.compile("[" + "".join(sorted(set(_OPENERS) | _CLOSERS)) + "]")
 MAX_CARRIED_PARAGRAPHS = 5
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _COMPLEMENTS = ("ccomp", "xcomp", "dobj", "attr", "oprd")
@@ -88,7 +89,8 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     carried: list[tuple[int, int]] = []  # paragraphs after an unclosed quotation
     for paragraph in _PARAGRAPH.finditer(marks):
         opened_at, closer = -1, ""
-        first_mark = next((c for c in paragraph.group() if c in _OPENERS or c in _CLOSERS), "")
+        found = _MARK.search(paragraph.group())
+        first_mark = found.group() if found else ""
         if carried and first_mark in _CURLY_CLOSERS:
             opened_at, closer = paragraph.start(), first_mark
             regions += carried
@@ -96,8 +98,8 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
             carried = []
         elif carried:
             carried.append(paragraph.span())
-        for offset, char in enumerate(paragraph.group()):
-            position = paragraph.start() + offset
+        for mark in _MARK.finditer(paragraph.group()):  # only marks open or close
+            char, position = mark.group(), paragraph.start() + mark.start()
             if opened_at < 0:
                 if char in _OPENERS:
                     opened_at, closer = position, _OPENERS[char]
@@ -123,14 +125,20 @@ class _Found:
 
 
 def find_attributions(
-    doc: Any, article_id: str, mentions: Sequence[Mention] = (), method: str = "tagger"
+    doc: Any,
+    article_id: str,
+    mentions: Sequence[Mention] = (),
+    method: str = "tagger",
+    tagged: TaggedRoles | None = None,
 ) -> tuple[Attribution, ...]:
     """Attributions of a parsed article (`doc` is the spaCy Doc of the article's text).
 
     `method` chooses how they are found: `tagger` (the rules with the trained cue model,
     then the span tagger's attributions where it fits the Doc: `attribution_tagger`),
     `model` (the rules with the trained cue model alone) or `lexicon` (the rules with the
-    verb forms that head a cue often enough in training)."""
+    verb forms that head a cue often enough in training). `tagged`: the tagger's spans of
+    this Doc when already made (`tag_documents`, many Docs at once), else the Doc is
+    tagged here."""
     text = doc_text(doc)
     regions = quote_regions(text)
     cues = "model" if method == "tagger" else method
@@ -138,9 +146,10 @@ def find_attributions(
     labelled = _speaker_labels(text, found)
     found += labelled
     found += _standalone_quotes(text, regions, found)
-    tagger = attribution_tagger() if method == "tagger" else None
-    if tagger is not None and tagger.fits(doc):
-        found = _tagged_first(text, tagger.tag(doc, regions), found, regions, labelled)
+    if tagged is None and method == "tagger":
+        (tagged,) = tag_documents([doc], method)
+    if tagged is not None:
+        found = _tagged_first(text, tagged, found, regions, labelled)
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
     results: list[Attribution] = []
     seen: set[tuple[object, ...]] = set()
@@ -154,6 +163,19 @@ def find_attributions(
         previous = record.speaker or previous
         results.append(record)
     return tuple(results)
+
+
+def tag_documents(docs: Sequence[Any], method: str = "tagger") -> list[TaggedRoles | None]:
+    """The span tagger's spans of each Doc, the Docs tagged as one batch, for
+    `find_attributions(..., tagged=...)`: None for a Doc it does not fit (or every Doc,
+    when `method` is not `tagger` or the tagger is not installed)."""
+    tagger = attribution_tagger() if method == "tagger" else None
+    fits = [tagger is not None and tagger.fits(doc) for doc in docs]
+    fitting = [doc for doc, fit in zip(docs, fits, strict=True) if fit]
+    if tagger is None or not fitting:
+        return [None] * len(docs)
+    tagged = iter(tagger.tag_many(fitting, [quote_regions(doc_text(doc)) for doc in fitting]))
+    return [next(tagged) if fit else None for fit in fits]
 
 
 def _tagged_first(

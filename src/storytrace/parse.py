@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from storytrace.attributions import find_attributions
+from storytrace.attribution_tagger import TaggedRoles
+from storytrace.attributions import find_attributions, tag_documents
 from storytrace.events import events_in
 from storytrace.mentions import mentions_in, parse, parse_many, parseable
 from storytrace.records import Article, Attribution, Event, Mention
@@ -23,18 +24,20 @@ Found = tuple[Mention | Attribution | Event, ...]
 def parse_article(article: Article, settings: Settings) -> Found:
     if not parseable(article):
         return ()
-    return _read(parse(article), article, settings)
+    return _read(parse(article), None, article, settings)
 
 
 def parse_articles(articles: Sequence[Article], settings: Settings) -> list[Found]:
-    """`parse_article` of each article, the parses made as one batch."""
-    docs = iter(parse_many([article for article in articles if parseable(article)]))
+    """`parse_article` of each article, the parses (and the attribution tagger's passes)
+    made as one batch."""
+    docs = parse_many([article for article in articles if parseable(article)])
+    read = iter(zip(docs, tag_documents(docs, settings.attribution_cues), strict=True))
     return [
-        _read(next(docs), article, settings) if parseable(article) else () for article in articles
+        _read(*next(read), article, settings) if parseable(article) else () for article in articles
     ]
 
 
-def _read(doc: Any, article: Article, settings: Settings) -> Found:
+def _read(doc: Any, tagged: TaggedRoles | None, article: Article, settings: Settings) -> Found:
     found = mentions_in(doc, article)
-    said = find_attributions(doc, article.id, found, settings.attribution_cues)
+    said = find_attributions(doc, article.id, found, settings.attribution_cues, tagged)
     return found + said + events_in(doc, article.id, found)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storytrace.attributions import find_attributions, quote_regions
+from storytrace.attributions import find_attributions, quote_regions, tag_documents
 from storytrace.evaluation import Metric, Scorecard, precision_recall_f1
 from storytrace.models import spacy_pipeline
 
@@ -162,7 +162,9 @@ def predict(
     """storytrace's attributions of each article as extents, per cue method (one parse)."""
     nlp = spacy_pipeline()
     predictions: dict[str, list[list[GoldAttribution]]] = {method: [] for method in methods}
-    for article, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True):
+    docs = list(nlp.pipe(a.text for a in articles))
+    tagged = {method: tag_documents(docs, method) for method in methods}
+    for number, (article, doc) in enumerate(zip(articles, docs, strict=True)):
         for method in methods:
             predictions[method].append(
                 [
@@ -171,7 +173,9 @@ def predict(
                         (found.cue.start, found.cue.end) if found.cue else None,
                         (found.content.start, found.content.end),
                     )
-                    for found in find_attributions(doc, article.name, method=method)
+                    for found in find_attributions(
+                        doc, article.name, method=method, tagged=tagged[method][number]
+                    )
                 ]
             )
     return predictions
