@@ -214,6 +214,35 @@ def test_analysis_stages_run_once_per_article_and_resume(
     assert store.articles_pending("date_mentions/2") != []  # a new version would re-run
 
 
+def test_a_setting_that_shapes_a_stage_runs_it_again_when_changed(tmp_path: Path) -> None:
+    """`attribution_cues` shapes the parse stage's attributions: a store parsed with one
+    value and run with another is parsed again (its rows replaced), and back again."""
+    examples = [str(REPO / "examples")]
+
+    def attributions(store: Store) -> list[tuple[str, str, str | None]]:
+        return sorted(
+            (a.article_id, a.content.text, a.cue.text if a.cue else None)
+            for a in store.attributions()
+        )
+
+    lexicon = Settings(workers=1, attribution_cues="lexicon")
+    with Store(tmp_path / "fresh.duckdb") as fresh:
+        run(examples, fresh, lexicon, until="parse")
+        by_lexicon = attributions(fresh)
+    with Store(tmp_path / "switched.duckdb") as store:
+        report = run(examples, store, Settings(workers=1), until="parse")
+        assert report.stages[-1] == "parse/3"
+        by_default = attributions(store)
+        assert by_default != by_lexicon
+        report = run([], store, lexicon, until="parse")
+        assert report.stages[-1] == "parse/3[attribution_cues=lexicon]"
+        assert attributions(store) == by_lexicon
+        assert store.articles_pending("parse/3[attribution_cues=lexicon]") == []
+        assert store.articles_pending("parse/3") != []
+        run([], store, Settings(workers=1), until="parse")
+        assert attributions(store) == by_default
+
+
 def _date_stage_failing_on_ferry(article: Article, settings: Settings) -> tuple[object, ...]:
     if "Tarn" in article.text:
         raise ValueError("bad date")

@@ -173,7 +173,7 @@ def run(
     URLs are fetched with `fetcher`; without one they are rejected ("fetching is off").
     With no sources, the stages run over what the store already holds (`analyze`).
     """
-    planned = plan(until, stages)  # fails before any input is touched
+    planned = plan(until, stages, settings)  # fails before any input is touched
     files = expand_sources(sources)
     if engine is not None:
         return _run_stages(planned, files, store, settings, progress, fetcher, engine)

@@ -13,7 +13,7 @@ stage's requirements are produced by an earlier stage (or are the run's input,
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from storytrace.claims import claims
@@ -28,6 +28,7 @@ from storytrace.link_features import link_features
 from storytrace.parse import parse_article, parse_articles
 from storytrace.provenance import provenance
 from storytrace.quote_families import quote_families
+from storytrace.settings import Settings
 from storytrace.stories import stories
 
 RUN_INPUTS = frozenset({"documents"})
@@ -55,11 +56,32 @@ class Stage:
     # models run quicker on batches; `function` stays the reference, and the fallback
     # item by item when a batch fails
     batch: Callable[[Sequence[Any], Any], list[Any]] | None = None
+    # the settings the stage's output depends on: a run with any of them away from its
+    # default labels the stage apart (`under`), so that changing one runs the stage again
+    shaped_by: tuple[str, ...] = ()
+    # those settings' values away from their defaults (`under` sets it), e.g.
+    # `attribution_cues=model`
+    variant: str = ""
 
     @property
     def label(self) -> str:
-        """Versioned name, e.g. `extract/1`: bump the version when the output changes."""
-        return f"{self.name}/{self.version}"
+        """Versioned name, e.g. `extract/1`: bump the version when the output changes;
+        a run with other settings than the defaults it is shaped by adds them
+        (`parse/3[attribution_cues=model]`)."""
+        label = f"{self.name}/{self.version}"
+        return f"{label}[{self.variant}]" if self.variant else label
+
+    def under(self, settings: Settings) -> Stage:
+        """The stage as a run with `settings` labels it (`label`): its records are kept
+        per article with that label, and an article done under another label (another
+        version, or other settings) is done again, its earlier records replaced."""
+        defaults = Settings()
+        changed = [
+            f"{name}={getattr(settings, name)}"
+            for name in self.shaped_by
+            if getattr(settings, name) != getattr(defaults, name)
+        ]
+        return replace(self, variant=",".join(changed))
 
 
 STAGES: tuple[Stage, ...] = (
@@ -82,6 +104,7 @@ STAGES: tuple[Stage, ...] = (
         frozenset({"mentions", "attributions", "events"}),
         parse_article,
         batch=parse_articles,
+        shaped_by=("attribution_cues",),
     ),
     Stage("entities", 1, "collection", frozenset({"mentions"}), frozenset({"entities"}), entities),
     Stage(
@@ -173,8 +196,11 @@ def stage_names(stages: Sequence[Stage] = STAGES) -> list[str]:
     return [stage.name for stage in stages]
 
 
-def plan(until: str | None = None, stages: Sequence[Stage] = STAGES) -> list[Stage]:
-    """The stages to run, in order, up to and including `until` (all when None)."""
+def plan(
+    until: str | None = None, stages: Sequence[Stage] = STAGES, settings: Settings | None = None
+) -> list[Stage]:
+    """The stages to run, in order, up to and including `until` (all when None), as a run
+    with `settings` labels them (`Stage.under`; the defaults when None)."""
     names = stage_names(stages)
     if until is not None and until not in names:
         raise PlanError(f"unknown stage {until!r}", hint=f"stages: {', '.join(names)}")
@@ -191,4 +217,4 @@ def plan(until: str | None = None, stages: Sequence[Stage] = STAGES) -> list[Sta
             )
             raise PlanError(f"stage {stage.name} needs {', '.join(missing)}: {where}")
         available |= stage.produces
-    return selected
+    return [stage.under(settings or Settings()) for stage in selected]
