@@ -235,22 +235,26 @@ def _stretch(cuts: np.ndarray, at: int, length: int) -> Extent:
     return start, end
 
 
+def path_runs(path: Sequence[int]) -> list[tuple[int, int]]:
+    """The B/I runs of one role's path: each run's first word and the word after its last
+    (an I with no B before it starts nothing)."""
+    runs: list[tuple[int, int]] = []
+    first: int | None = None
+    for number, label in enumerate(path):
+        if label != 2 and first is not None:
+            runs.append((first, number))
+            first = None
+        if label == 1:
+            first = number
+    if first is not None:
+        runs.append((first, len(path)))
+    return runs
+
+
 def path_extents(words: Sequence[Extent], path: Sequence[int]) -> list[Extent]:
     """The character extents of the B/I runs of one role's path over the words (each
     word's extent; `word_extents`)."""
-    extents: list[Extent] = []
-    current: list[int] | None = None
-    for (start, end), label in zip(words, path, strict=True):
-        if label != 2 and current is not None:
-            extents.append((current[0], current[1]))
-            current = None
-        if label == 1:
-            current = [start, end]
-        elif label == 2 and current is not None:
-            current[1] = end
-    if current is not None:
-        extents.append((current[0], current[1]))
-    return extents
+    return [(words[first][0], words[after - 1][1]) for first, after in path_runs(path)]
 
 
 def word_extents(doc: Any) -> list[Extent]:
@@ -365,18 +369,15 @@ def _roles(doc: Any, log_probs: np.ndarray) -> TaggedRoles:
     if len(doc) == 0:
         return TaggedRoles((), (), ())
     words = word_extents(doc)
+    runs = [path_runs(decode(log_probs[:, role])) for role in range(len(ROLES))]
     source, cue, content = (
-        tuple(path_extents(words, decode(log_probs[:, role]))) for role in range(len(ROLES))
+        tuple((words[first][0], words[after - 1][1]) for first, after in role_runs)
+        for role_runs in runs
     )
-    first = {start: number for number, (start, _) in enumerate(words)}
-    after = {end: number + 1 for number, (_, end) in enumerate(words)}
     probs = np.exp(log_probs[:, ROLES.index("content")])
     confidence = tuple(
-        (
-            float(probs[first[start], 1]),
-            float(1 - probs[after[end], 2]) if after[end] < len(words) else 1.0,
-        )
-        for start, end in content
+        (float(probs[first, 1]), float(1 - probs[after, 2]) if after < len(words) else 1.0)
+        for first, after in runs[ROLES.index("content")]
     )
     return TaggedRoles(source, cue, content, confidence)
 

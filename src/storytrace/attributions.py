@@ -205,7 +205,7 @@ def _tagged_first(
     # and a transcript's lines after their speaker labels (`labelled`, `TAPPER: …`)
     quoted = [f for f in found if (f.content[0] in opens and f.content[1] in closes) or not f.cue]
     quoted += [f for f in labelled if f not in quoted]
-    contents, all_sources = _paragraphed(text, tagged.content), _paragraphed(text, tagged.source)
+    contents, sources = _paragraphed(text, tagged.content), _paragraphed(text, tagged.source)
     # each attribution with its cue's rank for its content: a cue outside the content before
     # one inside it (part of what was said), then the nearer
     linked: list[tuple[tuple[bool, int, tuple[int, int]], _Found]] = []
@@ -213,41 +213,9 @@ def _tagged_first(
         content = _nearest(text, cue, contents)
         if content is None:
             continue
-        rank = (_within(cue, content), _gap(cue, content), cue)
-        # a source inside the content is what was said, unless the cue is inside too:
-        # PolNeAR's content of `“…,” said X. “…”` is one extent around its frame
-        framed = _within(cue, content)
-        sources = [s for s in all_sources if framed or not _overlaps(s, content)]
-        source = _nearest(text, cue, sources)
-        ruled = next((f for f in found if f.cue is not None and _overlaps(f.cue, cue)), None)
-        speaker = ruled.source if ruled is not None else None
-        if source is None and speaker is not None and (framed or not _overlaps(speaker, content)):
-            source = speaker  # the parse's speaker of the same cue, where the tagger has none
-        # a content run into its own cue (`is purported to say in the clip that …`), or one
-        # that opens with its own frame (`X, the minister, is expected to …`), is a misread
-        # the rules' reading of that cue does not make (a frame inside, `…, he said, …`, is
-        # PolNeAR's way)
-        frame = [source] if source else []
-        opens_with_frame = framed and _only_words_of(text, (content[0], cue[0]), frame)
-        misread = _overlaps(content, cue) and (not framed or opens_with_frame)
-        if misread or tagged.unsure(content):
-            if ruled is not None:
-                linked.append((rank, ruled))
-            continue
-        if framed:
-            content = _unframed(text, content, cue, source, regions)
-            framed = _within(cue, content)
-        quotation = next((f for f in quoted if _shared(text, content, f.content)), None)
-        if quotation is not None and not framed:
-            # the rules' frame of a quotation they read, where the tagger's agrees with it
-            content = quotation.content
-            if quotation.cue is not None and _overlaps(quotation.cue, cue):
-                cue = quotation.cue
-            if quotation.source is not None and (
-                source is None or _overlaps(source, quotation.source)
-            ):
-                source = quotation.source
-        linked.append((rank, _Found(source, cue, content)))
+        item = _linked(text, tagged, cue, content, sources, found, quoted, regions)
+        if item is not None:
+            linked.append(((_within(cue, content), _gap(cue, content), cue), item))
     # one source saying one content is one attribution, whatever other cues the tagger saw
     # around it (`Tolmach said reports … were "baseless" and accused Kalvo of …`); a cue
     # without a source adds nothing to one with a source for the same content
@@ -256,6 +224,52 @@ def _tagged_first(
         if not any(k.content == item.content and item.source in (None, k.source) for k in said):
             said.append(item)
     return said + [f for f in quoted if not any(_shared(text, f.content, k.content) for k in said)]
+
+
+def _linked(
+    text: str,
+    tagged: TaggedRoles,
+    cue: tuple[int, int],
+    content: tuple[int, int],
+    sources: Sequence[tuple[int, int]],
+    found: Sequence[_Found],
+    quoted: Sequence[_Found],
+    regions: list[tuple[int, int]],
+) -> _Found | None:
+    """The attribution of one tagged cue and the tagged content nearest it (`_tagged_first`):
+    its source the nearest tagged one (else the rules' speaker of the cue); the rules'
+    reading of the cue instead (None when they have none) where the tagger misread the
+    content or is unsure of it; a content run on into its frame cut to its quotation, and
+    a quotation the rules read taken with their frame."""
+    # a source inside the content is what was said, unless the cue is inside too:
+    # PolNeAR's content of `“…,” said X. “…”` is one extent around its frame
+    framed = _within(cue, content)
+    source = _nearest(text, cue, [s for s in sources if framed or not _overlaps(s, content)])
+    ruled = next((f for f in found if f.cue is not None and _overlaps(f.cue, cue)), None)
+    speaker = ruled.source if ruled is not None else None
+    if source is None and speaker is not None and (framed or not _overlaps(speaker, content)):
+        source = speaker  # the parse's speaker of the same cue, where the tagger has none
+    # a content run into its own cue (`is purported to say in the clip that …`), or one
+    # that opens with its own frame (`X, the minister, is expected to …`), is a misread
+    # the rules' reading of that cue does not make (a frame inside, `…, he said, …`, is
+    # PolNeAR's way)
+    frame = [source] if source else []
+    opens_with_frame = framed and _only_words_of(text, (content[0], cue[0]), frame)
+    misread = _overlaps(content, cue) and (not framed or opens_with_frame)
+    if misread or tagged.unsure(content):
+        return ruled
+    if framed:
+        content = _unframed(text, content, cue, source, regions)
+        framed = _within(cue, content)
+    quotation = next((f for f in quoted if _shared(text, content, f.content)), None)
+    if quotation is not None and not framed:
+        # the rules' frame of a quotation they read, where the tagger's agrees with it
+        content = quotation.content
+        if quotation.cue is not None and _overlaps(quotation.cue, cue):
+            cue = quotation.cue
+        if quotation.source is not None and (source is None or _overlaps(source, quotation.source)):
+            source = quotation.source
+    return _Found(source, cue, content)
 
 
 def _only_words_of(text: str, extent: tuple[int, int], within: Sequence[tuple[int, int]]) -> bool:
