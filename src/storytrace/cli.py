@@ -31,12 +31,16 @@ from storytrace.settings import SETTINGS, Settings
 from storytrace.stages import stage_names
 from storytrace.store import DEFAULT_DB, Store
 
+INTERRUPTED = 130  # the exit code of a run stopped by Ctrl-C (SIGINT)
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False)
 
 
 class _Group(click.Group):
-    """Turns StorytraceError into a one-line message, a hint and its exit code."""
+    """Turns StorytraceError into a one-line message, a hint and its exit code, and an
+    interrupt (Ctrl-C) into a line saying nothing committed is lost and exit code 130 (128
+    + SIGINT, the shell's convention; click's own "Aborted!" exits 1, as a run with a
+    rejected input does, so a script could not tell an interrupted run from a finished one)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -46,6 +50,11 @@ class _Group(click.Group):
             if error.hint:
                 click.echo(f"Hint: {error.hint}", err=True)
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo(
+                "\nInterrupted: what was committed is kept; the same command resumes.", err=True
+            )
+            ctx.exit(INTERRUPTED)
 
 
 @click.group(cls=_Group, epilog="Example: storytrace run examples/ --report demo/story.json")
