@@ -324,9 +324,10 @@ class AttributionTagger:
     ) -> list[TaggedRoles]:
         """`tag` of each Doc (`regions[k]`: the quotations of `docs[k]`), their sequences
         run through the network `BATCH` at a time: the LSTM steps word by word, and a step
-        over many sequences costs little more than over one (a third of the time on
-        PolNeAR's dev split, the same outputs). A word in two sequences of its Doc (the
-        last one overlaps the one before) takes the later one's labels."""
+        over many sequences costs little more than over one (the same outputs; what the
+        default adds to the parse went from about 0.3 to 0.2-0.26, docs/performance.md). A
+        word in two sequences of its Doc (the last one overlaps the one before) takes the
+        later one's labels."""
         import torch
 
         sequences: list[tuple[int, int, Any, Any]] = []  # Doc, first word, inputs
