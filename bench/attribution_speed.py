@@ -49,10 +49,10 @@ def main() -> None:
     found: dict[str, int] = {}
     # the parse and each method in turn, `--repeats` times: this machine's speed drifts
     # within minutes, so each ratio is of medians over the same stretch of time
-    step = arguments.batch
+    size = arguments.batch
     for _ in range(arguments.repeats):
         start = time.perf_counter()
-        batches = [parse_texts(texts[k : k + arguments.batch]) for k in range(0, len(texts), step)]
+        batches = [parse_texts(texts[k : k + size]) for k in range(0, len(texts), size)]
         parses.append(time.perf_counter() - start)
         for method in methods:
             start = time.perf_counter()
