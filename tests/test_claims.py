@@ -32,6 +32,25 @@ def test_stances_of_sentences() -> None:
     assert stance("BREAKING: the pier is closed").stance == "asserted"
 
 
+def test_headline_stances() -> None:
+    claim = "The mayor closed the pier"
+    # who says it, named before the colon or after a dash
+    said = stance("Officials: mayor closes the pier", claim)
+    assert (said.stance, said.cues) == ("attributed", ("Officials",))
+    assert stance("Mayor closes pier \u2013 source", claim).stance == "attributed"
+    assert stance("Pictured: the mayor closes the pier", claim).stance == "asserted"
+    # a question anywhere, not only at the end, leaves the claim open
+    assert stance("Pier closed? Mayor acts after the crash", claim).stance == "hedged"
+    # a verb that denies only when its object is a report
+    slammed = stance("Mayor slams rumours he closed the pier", claim)
+    assert slammed.stance == "denied" and "slams rumours" in slammed.cues
+    assert stance("Mayor slams council over pier closure", claim).stance == "asserted"
+    # a negation under a modal, or in an idiom, denies nothing; a plain one does
+    assert stance("Pier may never reopen after mayor closes it", claim).stance == "hedged"
+    assert stance("Mayor has no idea who closed the pier", claim).stance == "asserted"
+    assert stance("Mayor did not close the pier", claim).stance == "disputed"
+
+
 def test_hedges_are_found_and_weighed() -> None:
     sentence = "The clip was allegedly recorded at a dinner, and it may be fake."
     assert [cue.text for cue in hedge_cues(sentence)] == ["allegedly", "may"]

@@ -3,17 +3,18 @@
 - `denied`: it reports a denial or debunks the claim ("calls it fake", "hoax", "entirely
   baseless", "rejected the notion", "no evidence");
 - `hedged`: it reports the claim without standing behind it ("reportedly", "allegedly",
-  "purportedly", "if true", a question, the hedging model's uncertainty);
+  "purportedly", "if true", a question anywhere in it, the hedging model's uncertainty);
 - `attributed`: it gives the claim as someone's ("according to a Telegram channel",
-  "X says", "X claims");
+  "X says", "X claims", a headline's "Officials: ..." or "... - source");
 - `asserted`: it states the claim as fact.
 
 (`disputed`, the article challenging a claim in its own voice, is told from `denied` by the
 absence of a denier: "there is no evidence that ..." disputes, "X denied ..." reports a
 denial.) The cue lexicons follow the refuting and hedging word lists of Ferreira & Vlachos
-(2016), the Emergent paper, extended with the denial phrasing of news reports. A claim
-given with the sentence lets a negation that the claim itself holds ("X did not ...")
-count for nothing.
+(2016), the Emergent paper, extended with the denial phrasing of news reports ("slams the
+rumours", "shoots down claims"). A claim given with the sentence lets a negation that the
+claim itself holds ("X did not ...") count for nothing; a negation under a modal ("may never
+walk again") or in an idiom ("has no idea") never denies.
 """
 
 from __future__ import annotations
@@ -74,10 +75,34 @@ DENIAL_CUES = (
     "disinformation",
     "taken out of context",
     "never said",
+    "made up",
+    "doubt",  # one of Ferreira & Vlachos's refuting words
+    "doubts",
+    "doubted",
+    "dispute",
+    "disputes",
+    "disputed",
+    "rebuff",
+    "rebuffs",
+    "rebuffed",
+    "exaggerated",
+    "erroneous",
+    "misinformation",
 )
 HEDGE_CUES = (
     "alleged",
     "allegedly",
+    "possible",
+    "possibly",
+    "suspected",
+    "thought to",
+    "suggests",
+    "predicts",
+    "predicted",
+    "considering",
+    "speculation",
+    "purport",
+    "purports",
     "apparently",
     "appear",
     "appears",
@@ -127,6 +152,18 @@ ATTRIBUTION_CUES = (
     "posted",
     "told",
 )
+# A headline's "Source: ..." / "...: officials" / "... - source" names who says it; the
+# speaker's word comes just before or after the colon or dash.
+SOURCE_WORDS = (
+    "source|sources|official|officials|rep|congressman|congresswoman|senator|lawmaker|intel"
+    "|police|report|reports|analyst|analysts|expert|experts|prosecutor|minister|ministry"
+    "|spokesman|spokeswoman|spokesperson|witness|witnesses|media|insider|insiders|study"
+)
+_SOURCE_LABEL = re.compile(
+    rf"^(?:\W*[\w.'-]+\s+){{0,3}}(?:{SOURCE_WORDS}):\s|[:\u2013\u2014-]\s*(?:[\w.'-]+\s+){{0,2}}"
+    rf"(?:{SOURCE_WORDS})\W*$",
+    re.IGNORECASE,
+)
 HEDGED_PROBABILITY = 0.8  # the hedging model alone must be this sure
 
 
@@ -138,10 +175,25 @@ def _pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
 _DENIAL = _pattern(DENIAL_CUES)
 _HEDGE = _pattern(HEDGE_CUES)
 _ATTRIBUTION = _pattern(ATTRIBUTION_CUES)
+# Verbs that deny only when their object is a report: "slams rumours", "shoots down claims".
+_DISMISSED_REPORT = re.compile(
+    r"\b(?:slams?|slammed|blasts?|blasted|shoots? down|shot down|knocks? down|questions?"
+    r"|questioned|challenges?|challenged|casts? doubt on)\s+(?:[\w.'-]+\s+){0,3}?"
+    r"(?:rumou?rs?|claims?|reports?|story|stories|allegations?|assertions?)\b",
+    re.IGNORECASE,
+)
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing)\b|n't\b", re.IGNORECASE)
+# Negations that deny nothing: a speculation ("may never walk again") or an idiom ("has no
+# idea", "isn't sure", "no doubt", "not only").
+_IDLE_NEGATION = re.compile(
+    r"\b(?:may|might|could)\s+(?:not|never)\b"
+    r"|(?:\b(?:not|no|never)|n't)\s+(?:idea|sure|way|longer|only|just|doubt|matter|wonder)\b",
+    re.IGNORECASE,
+)
 _DENIER = re.compile(
     r"\b(?:deny|denies|denied|reject|rejects|rejected|dismiss|dismisses|dismissed|refute"
-    r"|refutes|refuted|calls?|called|says?|said)\b",
+    r"|refutes|refuted|calls?|called|says?|said|slams?|slammed|blasts?|blasted|rebuffs?"
+    r"|rebuffed|disputes?|disputed|shoots?|shot|knocks?|questions?|questioned)\b",
     re.IGNORECASE,
 )
 
@@ -155,21 +207,24 @@ class StanceReading:
 def stance(text: str, claim: str | None = None) -> StanceReading:
     """How `text` presents its claim (see the module doc)."""
     claim_words = set(re.findall(r"[\w']+", (claim or "").casefold()))
+    said = _IDLE_NEGATION.sub(" ", text)
     denials = [
-        m.group(0) for m in _DENIAL.finditer(text) if m.group(0).casefold() not in claim_words
+        m.group(0) for m in _DENIAL.finditer(said) if m.group(0).casefold() not in claim_words
     ]
-    negations = [m.group(0) for m in _NEGATION.finditer(text)]
+    denials += [m.group(0) for m in _DISMISSED_REPORT.finditer(said)]
+    negations = [m.group(0) for m in _NEGATION.finditer(said)]
     if claim is not None and negations and not _NEGATION.search(claim):
         denials += negations  # the claim says X; the text says not X
     if denials:
         kind: Stance = "denied" if _DENIER.search(text) else "disputed"
         return StanceReading(kind, tuple(dict.fromkeys(denials)))
     hedges = [m.group(0) for m in _HEDGE.finditer(text)]
-    if text.rstrip().endswith("?"):
+    if "?" in text:
         hedges.append("?")
     if hedges or uncertainty(text) >= HEDGED_PROBABILITY:
         return StanceReading("hedged", tuple(dict.fromkeys(hedges)))
     attributions = [m.group(0) for m in _ATTRIBUTION.finditer(text)]
+    attributions += [m.group(0).strip(" :-\u2013\u2014") for m in _SOURCE_LABEL.finditer(text)]
     if attributions:
         return StanceReading("attributed", tuple(dict.fromkeys(attributions)))
     return StanceReading("asserted", ())
