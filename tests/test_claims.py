@@ -49,6 +49,10 @@ def test_headline_stances() -> None:
     assert stance("Pier may never reopen after mayor closes it", claim).stance == "hedged"
     assert stance("Mayor has no idea who closed the pier", claim).stance == "asserted"
     assert stance("Mayor did not close the pier", claim).stance == "disputed"
+    assert stance("There is no doubt the mayor closed the pier", claim).stance == "asserted"
+    # "dispute" is too often a noun to deny by itself
+    assert stance("Mayor closes pier amid a border dispute", claim).stance == "asserted"
+    assert stance("Council disputes reports the mayor closed the pier", claim).stance == "denied"
 
 
 def test_hedges_are_found_and_weighed() -> None:

@@ -47,7 +47,7 @@ from storytrace.records import (
     Story,
 )
 from storytrace.reuse import content_words, sentences
-from storytrace.stance import _DENIAL, stance
+from storytrace.stance import denial_cues, stance
 
 CLAIM_SIMILARITY = 0.75
 MIN_WORDS = 6
@@ -289,7 +289,7 @@ def _denials(
             continue
         for attribution in attributions:
             cue = attribution.cue.text if attribution.cue else ""
-            if not (_DENIAL.search(cue) or _DENIAL.search(attribution.content.text)):
+            if not (denial_cues(cue) or denial_cues(attribution.content.text)):
                 continue
             start = min(
                 s.start for s in (attribution.source, attribution.cue, attribution.content) if s

@@ -79,9 +79,6 @@ DENIAL_CUES = (
     "doubt",  # one of Ferreira & Vlachos's refuting words
     "doubts",
     "doubted",
-    "dispute",
-    "disputes",
-    "disputed",
     "rebuff",
     "rebuffs",
     "rebuffed",
@@ -175,18 +172,20 @@ def _pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
 _DENIAL = _pattern(DENIAL_CUES)
 _HEDGE = _pattern(HEDGE_CUES)
 _ATTRIBUTION = _pattern(ATTRIBUTION_CUES)
-# Verbs that deny only when their object is a report: "slams rumours", "shoots down claims".
+# Verbs that deny only when their object is a report: "slams rumours", "shoots down claims"
+# ("disputes" alone is too often a noun: "the border dispute").
 _DISMISSED_REPORT = re.compile(
     r"\b(?:slams?|slammed|blasts?|blasted|shoots? down|shot down|knocks? down|questions?"
-    r"|questioned|challenges?|challenged|casts? doubt on)\s+(?:[\w.'-]+\s+){0,3}?"
-    r"(?:rumou?rs?|claims?|reports?|story|stories|allegations?|assertions?)\b",
+    r"|questioned|challenges?|challenged|disputes?|disputed|casts? doubt on)"
+    r"\s+(?:[\w.'-]+\s+){0,3}?(?:rumou?rs?|claims?|reports?|story|stories|allegations?|assertions?)\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing)\b|n't\b", re.IGNORECASE)
 # Negations that deny nothing: a speculation ("may never walk again") or an idiom ("has no
-# idea", "isn't sure", "no doubt", "not only").
+# idea", "isn't sure", "no doubt", "not only", "beyond doubt").
 _IDLE_NEGATION = re.compile(
     r"\b(?:may|might|could)\s+(?:not|never)\b"
+    r"|\b(?:little|without(?: a)?|beyond(?: any)?)\s+doubt\b"
     r"|(?:\b(?:not|no|never)|n't)\s+(?:idea|sure|way|longer|only|just|doubt|matter|wonder)\b",
     re.IGNORECASE,
 )
@@ -204,15 +203,19 @@ class StanceReading:
     cues: tuple[str, ...]
 
 
-def stance(text: str, claim: str | None = None) -> StanceReading:
-    """How `text` presents its claim (see the module doc)."""
+def denial_cues(text: str, claim: str | None = None) -> list[str]:
+    """The words of `text` that deny or debunk (leaving out those `claim` itself holds);
+    a bare negation is not one of them (`stance` weighs it against the claim)."""
     claim_words = set(re.findall(r"[\w']+", (claim or "").casefold()))
     said = _IDLE_NEGATION.sub(" ", text)
-    denials = [
-        m.group(0) for m in _DENIAL.finditer(said) if m.group(0).casefold() not in claim_words
-    ]
-    denials += [m.group(0) for m in _DISMISSED_REPORT.finditer(said)]
-    negations = [m.group(0) for m in _NEGATION.finditer(said)]
+    found = [m.group(0) for m in _DENIAL.finditer(said) if m.group(0).casefold() not in claim_words]
+    return found + [m.group(0) for m in _DISMISSED_REPORT.finditer(said)]
+
+
+def stance(text: str, claim: str | None = None) -> StanceReading:
+    """How `text` presents its claim (see the module doc)."""
+    denials = denial_cues(text, claim)
+    negations = [m.group(0) for m in _NEGATION.finditer(_IDLE_NEGATION.sub(" ", text))]
     if claim is not None and negations and not _NEGATION.search(claim):
         denials += negations  # the claim says X; the text says not X
     if denials:
