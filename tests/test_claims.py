@@ -39,6 +39,7 @@ def test_headline_stances() -> None:
     assert (said.stance, said.cues) == ("attributed", ("Officials",))
     assert stance("Mayor closes pier \u2013 source", claim).stance == "attributed"
     assert stance("Pictured: the mayor closes the pier", claim).stance == "asserted"
+    assert stance("Mayor closes the pier, angering an ex-official", claim).stance == "asserted"
     # a question anywhere, not only at the end, leaves the claim open
     assert stance("Pier closed? Mayor acts after the crash", claim).stance == "hedged"
     # a verb that denies only when its object is a report
