@@ -51,9 +51,25 @@ def test_headline_stances() -> None:
     assert stance("Mayor has no idea who closed the pier", claim).stance == "asserted"
     assert stance("Mayor did not close the pier", claim).stance == "disputed"
     assert stance("There is no doubt the mayor closed the pier", claim).stance == "asserted"
+    kept_open = "The mayor keeps the pier open"
+    assert stance("Mayor no longer keeps the pier open", kept_open).stance == "disputed"
     # "dispute" is too often a noun to deny by itself
     assert stance("Mayor closes pier amid a border dispute", claim).stance == "asserted"
     assert stance("Council disputes reports the mayor closed the pier", claim).stance == "denied"
+
+
+def test_body_sentences_keep_their_stance() -> None:
+    """Phrases the headline cues are part of in an article's sentences."""
+    assert stance("The delegation was made up of senior military officers.").stance == "asserted"
+    assert stance("The story was made up, the ministry said.").stance == "denied"
+    assert stance("Two blasts followed reports of drone activity.").stance == "attributed"
+    assert stance("The border dispute claims dozens of lives every year.").stance != "denied"
+    assert stance("The court found beyond reasonable doubt that he ordered it.").stance == (
+        "asserted"
+    )
+    assert stance("The ministry urged a ceasefire as soon as possible.").stance == "asserted"
+    assert stance("The message from Kyiv was clear: trust the experts.").stance == "asserted"
+    assert stance("The minister replied 'Why not?' and left the room.").stance != "hedged"
 
 
 def test_hedges_are_found_and_weighed() -> None:

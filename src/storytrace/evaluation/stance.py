@@ -5,9 +5,9 @@ Each row pairs a rumoured claim with an article's headline, labelled `for` (asse
 debunks it). `stance.stance(headline, claim)` is mapped: asserted -> for, hedged or
 attributed -> observing, denied or disputed -> against; scored by accuracy (and per class).
 Nothing is fitted on Emergent, but the cue lists were written reading the errors on half of
-its claims, so the scorer also gives the accuracy of each half (`half_a`, the half that was
-read; `half_b`, the one that was not): a claim's half is its `claimId`'s MD5 modulo 2.
-The same-run baseline answers the majority class (`for`).
+its claims, so the scorer also gives the accuracy of each half (`half_a_accuracy`, the half
+that was read; `half_b_accuracy`, the one that was not): a claim's half is its `claimId`'s
+MD5 modulo 2. The same-run baseline answers the majority class (`for`).
 Anchor: about 73 % accuracy, Ferreira & Vlachos (2016), a classifier trained on Emergent.
 """
 
