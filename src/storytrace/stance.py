@@ -3,7 +3,8 @@
 - `denied`: it reports a denial or debunks the claim ("calls it fake", "hoax", "entirely
   baseless", "rejected the notion", "no evidence");
 - `hedged`: it reports the claim without standing behind it ("reportedly", "allegedly",
-  "purportedly", "if true", a question anywhere in it, the hedging model's uncertainty);
+  "purportedly", "if true", "unclear", a question anywhere in it but inside a quotation, the
+  hedging model's uncertainty);
 - `attributed`: it gives the claim as someone's ("according to a Telegram channel",
   "X says", "X claims", a headline's "Officials: ..." or "... - source");
 - `asserted`: it states the claim as fact.
@@ -14,7 +15,8 @@ denial.) The cue lexicons follow the refuting and hedging word lists of Ferreira
 (2016), the Emergent paper, extended with the denial phrasing of news reports ("slams the
 rumours", "shoots down claims"). A claim given with the sentence lets a negation that the
 claim itself holds ("X did not ...") count for nothing; a negation under a modal ("may never
-walk again") or in an idiom ("has no idea") never denies.
+walk again") or in an idiom ("has no idea") never denies. The cues were tuned on headlines
+(Emergent) and checked on article sentences, which the claims stage reads.
 """
 
 from __future__ import annotations
