@@ -223,8 +223,12 @@ class StanceReading:
 def denial_cues(text: str, claim: str | None = None) -> list[str]:
     """The words of `text` that deny or debunk (leaving out those `claim` itself holds);
     a bare negation is not one of them (`stance` weighs it against the claim)."""
+    return _denials(_IDLE_NEGATION.sub(" ", text), claim)
+
+
+def _denials(said: str, claim: str | None) -> list[str]:
+    """`denial_cues` of a text whose idle negations are blanked out."""
     claim_words = set(re.findall(r"[\w']+", (claim or "").casefold()))
-    said = _IDLE_NEGATION.sub(" ", text)
     found = [m.group(0) for m in _DENIAL.finditer(said) if m.group(0).casefold() not in claim_words]
     found += [m.group(0) for m in _MADE_UP.finditer(said)]
     return found + [m.group(0) for m in _DISMISSED_REPORT.finditer(said)]
@@ -232,8 +236,9 @@ def denial_cues(text: str, claim: str | None = None) -> list[str]:
 
 def stance(text: str, claim: str | None = None) -> StanceReading:
     """How `text` presents its claim (see the module doc)."""
-    denials = denial_cues(text, claim)
-    negations = [m.group(0) for m in _NEGATION.finditer(_IDLE_NEGATION.sub(" ", text))]
+    said = _IDLE_NEGATION.sub(" ", text)
+    denials = _denials(said, claim)
+    negations = [m.group(0) for m in _NEGATION.finditer(said)]
     if claim is not None and negations and not _NEGATION.search(claim):
         denials += negations  # the claim says X; the text says not X
     if denials:
