@@ -46,7 +46,7 @@ def test_headline_stances() -> None:
     slammed = stance("Mayor slams rumours he closed the pier", claim)
     assert slammed.stance == "denied" and "slams rumours" in slammed.cues
     assert stance("Mayor slams council over pier closure", claim).stance == "asserted"
-    # a negation under a modal, or in an idiom, denies nothing; a plain one does
+    # a negation under "may", or in an idiom, denies nothing; a plain one does
     assert stance("Pier may never reopen after mayor closes it", claim).stance == "hedged"
     assert stance("Mayor has no idea who closed the pier", claim).stance == "asserted"
     assert stance("Mayor did not close the pier", claim).stance == "disputed"
