@@ -37,7 +37,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storytrace.attribution_model import cue_model, inside_quote, quotes_between
+from storytrace.attribution_model import (
+    CANDIDATE_TAGS,
+    cue_model,
+    inside_quote,
+    quotes_between,
+)
 from storytrace.attribution_tagger import TaggedRoles, attribution_tagger
 from storytrace.models import doc_text, sentence_of
 from storytrace.records import Attribution, AttributionKind, Mention, Span
@@ -223,7 +228,21 @@ def _tagged_first(
     for _, item in sorted(linked, key=lambda ranked: ranked[0]):
         if not any(k.content == item.content and item.source in (None, k.source) for k in said):
             said.append(item)
-    return said + [f for f in quoted if not any(_shared(text, f.content, k.content) for k in said)]
+    return said + [
+        f
+        for f in quoted
+        if not any(_shared(text, f.content, k.content) and not _nested(k, f) for k in said)
+    ]
+
+
+def _nested(inner: _Found, outer: _Found) -> bool:
+    """Whether `inner` is said within `outer`'s content, by another cue than `outer`'s."""
+    return (
+        inner.cue is not None
+        and outer.cue is not None
+        and _within(inner.cue, outer.content)
+        and not _overlaps(inner.cue, outer.cue)
+    )
 
 
 def _linked(
@@ -261,7 +280,12 @@ def _linked(
     if framed:
         content = _unframed(text, content, cue, source, regions)
         framed = _within(cue, content)
-    quotation = next((f for f in quoted if _shared(text, content, f.content)), None)
+    # a cue inside a quotation it does not frame is said within it (`TAPPER: Do you think
+    # …?`): its own attribution, beside the quotation's
+    here = _Found(source, cue, content)
+    quotation = next(
+        (f for f in quoted if _shared(text, content, f.content) and not _nested(here, f)), None
+    )
     if quotation is not None and not framed:
         # the rules' frame of a quotation they read, where the tagger's agrees with it
         content = quotation.content
@@ -318,9 +342,11 @@ def _nearest(
     """The extent nearest to `anchor` in its paragraph, at most `MAX_LINK_GAP` away."""
     best: tuple[int, tuple[int, int]] | None = None
     for extent in extents:
-        gap = _gap(anchor, extent)
-        between = text[min(extent[1], anchor[1]) : max(extent[0], anchor[0])]
-        if gap > MAX_LINK_GAP or (gap and "\n" in between):
+        # `_gap`, inline: this runs for every pair of tagged spans of a document
+        gap = max(extent[0] - anchor[1], anchor[0] - extent[1], 0)
+        if gap > MAX_LINK_GAP:
+            continue
+        if gap and "\n" in text[min(extent[1], anchor[1]) : max(extent[0], anchor[0])]:
             continue
         if best is None or (gap, extent) < best:
             best = (gap, extent)
@@ -361,9 +387,11 @@ def _distance(item: _Found) -> int:
 def _framed(doc: Any, regions: list[tuple[int, int]], method: str) -> Iterator[_Found]:
     model = cue_model()
     for token in doc:
+        according = token.lower_ == "according" and token.i + 1 < len(doc)
+        if not according and token.pos_ not in CANDIDATE_TAGS:
+            continue  # no cue (`is_cue`): skipped before the dearer tests below
         if _inside(token, regions) or len(sentence_of(token)) > MAX_SENTENCE_TOKENS:
             continue
-        according = token.lower_ == "according" and token.i + 1 < len(doc)
         if according and doc[token.i + 1].lower_ == "to":
             found = _according_to(doc, token)
         elif model.is_cue(doc, token, regions, method):
