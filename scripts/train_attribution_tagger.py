@@ -9,11 +9,6 @@ the artefact is written only when no article is held out. Only the training spli
 the scorer (`storytrace eval attribution`) uses the dev split.
 
     .venv/bin/python scripts/train_attribution_tagger.py [--data DIR] [--holdout 84]
-        [--lexical 0] [--seed 1]
-
-`--lexical 0` leaves out MiniLM's word-piece embeddings (the tagger until stop 32);
-`--seed` changes the initial weights and the order of the sequences, to tell a change's
-gain on the held-out articles from run-to-run noise.
 
 About ten minutes on two cores: the parse (two to three minutes), then about forty seconds
 an epoch.
@@ -38,7 +33,6 @@ from storytrace.attribution_tagger import (
     categorical_features,
     pipeline_name,
     role_labels,
-    tagger_vectors,
 )
 from storytrace.attributions import quote_regions
 from storytrace.evaluation.attribution import GoldArticle, _trimmed, load_split
@@ -62,12 +56,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--hidden", type=int, default=HIDDEN)
     parser.add_argument("--layers", type=int, default=LAYERS)
-    parser.add_argument("--lexical", type=int, default=1)
-    parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
-    lexical = bool(args.lexical)
-    torch.manual_seed(args.seed)
-    generator = np.random.default_rng(args.seed)
+    torch.manual_seed(SEED)
+    generator = np.random.default_rng(SEED)
     articles = load_split(Path(args.data), "train")
     held = articles[len(articles) - args.holdout :] if args.holdout else []
     nlp = spacy_pipeline()
@@ -80,7 +71,7 @@ def main() -> None:
         if number >= len(articles) - len(held):
             held_docs.append(doc)
             continue
-        vectors = torch.from_numpy(tagger_vectors(doc, lexical))
+        vectors = torch.from_numpy(np.asarray(doc.tensor, dtype=np.float32))
         features = torch.from_numpy(
             categorical_features(doc, quote_regions(article.text), vocabularies, grow=True)
         )
@@ -88,7 +79,7 @@ def main() -> None:
         for start in range(0, len(doc), CHUNK):
             window = slice(start, start + CHUNK)
             chunks.append((vectors[window], features[window], labels[:, window]))
-    network = build_network([len(v) for v in vocabularies], args.hidden, args.layers, lexical)
+    network = build_network([len(v) for v in vocabularies], args.hidden, args.layers)
     optimiser = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, args.epochs)
     for epoch in range(args.epochs):
@@ -105,9 +96,7 @@ def main() -> None:
         schedule.step()
         line = f"epoch {epoch}: loss {total:.2f}, {time.perf_counter() - began:.0f} s"
         if held:
-            line += ", held-out exact F1 " + _held_out_f1(
-                network, vocabularies, held, held_docs, lexical
-            )
+            line += ", held-out exact F1 " + _held_out_f1(network, vocabularies, held, held_docs)
         print(line, flush=True)
     if held:
         print("held-out run: no artefact written")
@@ -117,7 +106,6 @@ def main() -> None:
         "spacy_model": pipeline_name(nlp),
         "hidden": args.hidden,
         "layers": args.layers,
-        "lexical": lexical,
         "vocabularies": vocabularies,
         # half precision halves the file; loading copies the weights back into float32
         "state": {
@@ -158,12 +146,11 @@ def _held_out_f1(
     vocabularies: list[dict[str, int]],
     held: list[GoldArticle],
     docs: list[object],
-    lexical: bool,
 ) -> str:
     from storytrace.attribution_tagger import AttributionTagger
 
     network.eval()
-    tagger = AttributionTagger(network, vocabularies, "", lexical)
+    tagger = AttributionTagger(network, vocabularies, "")
     hits = np.zeros(len(ROLES))
     said = np.zeros(len(ROLES))
     gold = np.zeros(len(ROLES))

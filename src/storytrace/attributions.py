@@ -228,21 +228,7 @@ def _tagged_first(
     for _, item in sorted(linked, key=lambda ranked: ranked[0]):
         if not any(k.content == item.content and item.source in (None, k.source) for k in said):
             said.append(item)
-    return said + [
-        f
-        for f in quoted
-        if not any(_shared(text, f.content, k.content) and not _nested(k, f) for k in said)
-    ]
-
-
-def _nested(inner: _Found, outer: _Found) -> bool:
-    """Whether `inner` is said within `outer`'s content, by another cue than `outer`'s."""
-    return (
-        inner.cue is not None
-        and outer.cue is not None
-        and _within(inner.cue, outer.content)
-        and not _overlaps(inner.cue, outer.cue)
-    )
+    return said + [f for f in quoted if not any(_shared(text, f.content, k.content) for k in said)]
 
 
 def _linked(
@@ -280,12 +266,7 @@ def _linked(
     if framed:
         content = _unframed(text, content, cue, source, regions)
         framed = _within(cue, content)
-    # a cue inside a quotation it does not frame is said within it (`TAPPER: Do you think
-    # …?`): its own attribution, beside the quotation's
-    here = _Found(source, cue, content)
-    quotation = next(
-        (f for f in quoted if _shared(text, content, f.content) and not _nested(here, f)), None
-    )
+    quotation = next((f for f in quoted if _shared(text, content, f.content)), None)
     if quotation is not None and not framed:
         # the rules' frame of a quotation they read, where the tagger's agrees with it
         content = quotation.content
