@@ -56,6 +56,12 @@ def test_headline_stances() -> None:
     # "dispute" is too often a noun to deny by itself
     assert stance("Mayor closes pier amid a border dispute", claim).stance == "asserted"
     assert stance("Council disputes reports the mayor closed the pier", claim).stance == "denied"
+    # a claim that is itself a statement is asserted by a text reporting that statement;
+    # a further source attributes it
+    statement = "The mayor said the pier is closed"
+    assert stance("Mayor says pier is closed", statement).stance == "asserted"
+    assert stance("Mayor says pier is closed", claim).stance == "attributed"
+    assert stance("Mayor says pier is closed, officials say", statement).stance == "attributed"
 
 
 def test_body_sentences_keep_their_stance() -> None:

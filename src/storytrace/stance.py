@@ -254,6 +254,11 @@ def stance(text: str, claim: str | None = None) -> StanceReading:
         return StanceReading("hedged", tuple(dict.fromkeys(hedges)))
     attributions = [m.group(0) for m in _ATTRIBUTION.finditer(text)]
     attributions += [m.group(0).strip(" :-\u2013\u2014") for m in _SOURCE_LABEL.finditer(text)]
+    # a claim that is itself someone's statement ("the priest says he met God") is asserted
+    # by a text that reports that statement ("priest claims God is female"): only cues
+    # beyond the claim's own attribute it ("according to a channel, the priest said ...")
+    if claim is not None and len(attributions) <= len(_ATTRIBUTION.findall(claim)):
+        attributions = []
     if attributions:
         return StanceReading("attributed", tuple(dict.fromkeys(attributions)))
     return StanceReading("asserted", ())
