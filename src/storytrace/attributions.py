@@ -323,10 +323,9 @@ def _nearest(
     """The extent nearest to `anchor` in its paragraph, at most `MAX_LINK_GAP` away."""
     best: tuple[int, tuple[int, int]] | None = None
     for extent in extents:
-        # `_gap`, inline: this runs for every pair of tagged spans of a document
-        gap = max(extent[0] - anchor[1], anchor[0] - extent[1], 0)
+        gap = _gap(anchor, extent)
         if gap > MAX_LINK_GAP:
-            continue
+            continue  # (before slicing the text between: most extents are far)
         if gap and "\n" in text[min(extent[1], anchor[1]) : max(extent[0], anchor[0])]:
             continue
         if best is None or (gap, extent) < best:

@@ -14,7 +14,9 @@ absence of a denier: "there is no evidence that ..." disputes, "X denied ..." re
 denial.) The cue lexicons follow the refuting and hedging word lists of Ferreira & Vlachos
 (2016), the Emergent paper, extended with the denial phrasing of news reports ("slams the
 rumours", "shoots down claims"). A claim given with the sentence lets a negation that the
-claim itself holds ("X did not ...") count for nothing; a negation under "may" or "might"
+claim itself holds ("X did not ...") count for nothing, and a claim that is itself a
+statement ("the priest says ...") asserted by a text that reports it ("priest claims ...");
+a negation under "may" or "might"
 ("may never walk again") or in an idiom ("has no idea") never denies ("could not" does).
 The cues were tuned on headlines (Emergent) and checked on article sentences, which the
 claims stage reads.
