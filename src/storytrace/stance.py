@@ -15,9 +15,9 @@ denial.) The cue lexicons follow the refuting and hedging word lists of Ferreira
 (2016), the Emergent paper, extended with the denial phrasing of news reports ("slams the
 rumours", "shoots down claims"). A claim given with the sentence lets a negation that the
 claim itself holds ("X did not ...") count for nothing, and a claim that is itself a
-statement ("the priest says ...") asserted by a text that reports it ("priest claims ...");
-a negation under "may" or "might"
-("may never walk again") or in an idiom ("has no idea") never denies ("could not" does).
+statement ("the priest says ...") is asserted, not attributed, by a text reporting that
+statement ("priest claims ..."). A negation under "may" or "might" ("may never walk
+again") or in an idiom ("has no idea") never denies ("could not" does).
 The cues were tuned on headlines (Emergent) and checked on article sentences, which the
 claims stage reads.
 """
