@@ -264,6 +264,29 @@ def test_the_join_takes_the_rules_speaker_where_the_tagger_tagged_none() -> None
     assert _tagged_first(text, tagged, [inner], []) == [inner]  # the rules' reading instead
 
 
+def test_a_tagged_cue_takes_no_content_or_source_from_another_sentence() -> None:
+    text = "The ministry called the reports “baseless”. Neither has addressed the demand."
+    starts = [text.index("Neither")]
+    cue, content = _extent(text, "has addressed"), _extent(text, "the reports “baseless”")
+    tagged = TaggedRoles((_extent(text, "Neither"),), (cue,), (content,))
+    assert _tagged_first(text, tagged, [], [], (), starts) == []
+    assert _tagged_first(text, tagged, [], []) != []  # without sentences, as before
+    # a quotation may stand in the sentence before its frame's
+    text = "“It will be next.” The deputy said this in a closed meeting."
+    starts = [text.index("The deputy")]
+    source, cue, quote = (_extent(text, p) for p in ("The deputy", "said", "“It will be next.”"))
+    tagged = TaggedRoles((source,), (cue,), (quote,))
+    regions = [quote]
+    assert _tagged_first(text, tagged, [], regions, (), starts) == [_Found(source, cue, quote)]
+    # and a source of another sentence is not taken either
+    text = "Officials met on Monday. The clip, aired later, claimed the talks had failed."
+    starts = [text.index("The clip")]
+    cue, content = _extent(text, "claimed"), _extent(text, "the talks had failed")
+    tagged = TaggedRoles((_extent(text, "Officials"),), (cue,), (content,))
+    (found,) = _tagged_first(text, tagged, [], [], (), starts)
+    assert found.source is None
+
+
 def test_tagged_spans_stop_at_paragraphs_and_a_content_opening_with_its_frame_is_not_taken() -> (
     None
 ):

@@ -144,6 +144,52 @@ def test_the_ministry_resolves_to_the_named_ministry() -> None:
     assert resolved.speaker == "Dravnia's Foreign Ministry"
 
 
+def mention(text: str, name: str, label: str = "PERSON") -> Mention:
+    start = text.index(name)
+    return Mention("a1", Span(name, start, start + len(name)), label, name)
+
+
+def speaker_of(text: str, cue: str, mentions: tuple[Mention, ...] = ()) -> str | None:
+    (found,) = [a for a in attributions(text, mentions) if a.cue is not None and a.cue.text == cue]
+    return found.speaker
+
+
+def test_the_speaker_is_the_head_of_the_source_not_a_name_in_its_modifiers() -> None:
+    # a relative clause or an apposition describes the speaker; its names are not the speaker
+    text = (
+        "Ines Carrow, a former defence attaché who now advises the Aldmere Institute, "
+        "said the pattern was clear."
+    )
+    institute = mention(text, "Aldmere Institute", "ORG")
+    assert speaker_of(text, "said", (institute,)) == "Ines Carrow"  # a name the NER missed
+    # the last name of the head: the modifiers of an English noun come first
+    text = "Dravnia's foreign ministry spokeswoman Irina Tolmach said the reports were false."
+    names = (mention(text, "Dravnia", "ORG"), mention(text, "Irina Tolmach", "ORG"))
+    assert speaker_of(text, "said", names) == "Irina Tolmach"
+    # an apposition that opens with a name names a described speaker, titles and all
+    text = "Its spokesman, Col Kasimir Jorvath, said the army was on alert."
+    assert speaker_of(text, "said", (mention(text, "Kasimir Jorvath"),)) == "Kasimir Jorvath"
+    text = "Lessaria's foreign minister, Helena Stravik, said the matter would be raised."
+    names = (mention(text, "Lessaria", "ORG"), mention(text, "Helena Stravik", "ORG"))
+    assert speaker_of(text, "said", names) == "Helena Stravik"
+    # ... but not a name inside a description of something else
+    text = "The clip, first posted by a channel on Telegram, shows a man at a table."
+    found = [a for a in attributions(text, (mention(text, "Telegram", "ORG"),))]
+    assert all(a.speaker != "Telegram" for a in found)
+
+
+def test_we_in_the_articles_own_voice_is_no_one_named_before() -> None:
+    text = "Black Kite says the file dates from February. We found no evidence for that date."
+    kite = mention(text, "Black Kite", "ORG")
+    (found,) = [a for a in attributions(text, (kite,)) if a.source and a.source.text == "We"]
+    assert found.speaker is None
+    # inside a quotation, "we" is the quoted speaker's
+    text = "The ministry issued a statement. “We found no trace of the file,” it said."
+    ministry = mention(text, "ministry", "ORG")
+    quoted = [a for a in attributions(text, (ministry,)) if a.source and a.source.text == "We"]
+    assert all(a.speaker == "ministry" for a in quoted)
+
+
 @pytest.mark.parametrize(
     "text",
     [

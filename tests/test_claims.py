@@ -15,7 +15,7 @@ from storytrace.records import (
     Span,
     Story,
 )
-from storytrace.stance import stance
+from storytrace.stance import denial_cues, stance
 
 
 def test_stances_of_sentences() -> None:
@@ -165,6 +165,32 @@ def test_a_denial_names_its_denier_and_what_is_denied() -> None:
     assert (denial.denier, denial.denier_entity_id) == ("Ada Pell", "e1")
     assert denial.target == "the reports as entirely baseless"
     assert text[denial.evidence.start : denial.evidence.end] == denial.evidence.text
+
+
+def test_a_negated_or_possible_denial_denies_nothing() -> None:
+    assert denial_cues("The service has neither confirmed nor denied the report.") == []
+    assert denial_cues("The clip should be treated with caution but not dismissed.") == []
+    assert denial_cues("The ministry refused to deny that talks took place.") == []
+    assert stance("Individually, each of these could be dismissed.").stance == "hedged"
+    # only the words just before the denial word govern it
+    assert denial_cues("Nobody in the ministry believes the fake story.") == ["fake"]
+    assert stance("It is not true, the ministry said.").stance == "denied"
+    # a cue read with the words before it in the article
+    text = "The service has neither confirmed nor denied that it intercepted the message."
+    cue = text.index("denied")
+    not_denying = Attribution(
+        "t1",
+        "a1",
+        Span("The service", 0, 11),
+        Span("denied", cue, cue + 6),
+        Span("that it intercepted the message", cue + 7, len(text) - 1),
+        "indirect",
+        "The service",
+    )
+    index = claims(
+        [article("1", text)], [], [not_denying], ProvenanceIndex((), (), ()), [], {}, encoder
+    )
+    assert index.denials == ()
 
 
 def test_only_sentences_with_a_partner_in_another_article_are_encoded() -> None:

@@ -19,10 +19,16 @@ quote reopened at every paragraph, or a mark that never closes, loses nothing el
 A paragraph that is only a quotation, with no cue of its own, takes the source of the
 attribution just before it.
 
-The source is resolved to the article's mentions: a name in the source span, else for a
-pronoun the nearest compatible name before it, else for "the ministry" the nearest
-organisation mention whose name holds that noun. Its `speaker` is that mention's full
-local name (the entities stage maps local names to canonical entities).
+The source is resolved to the article's mentions: the name that heads the source span (its
+last name before any apposition or relative clause: "Dravnia's foreign ministry
+spokeswoman Irina Tolmach", not Dravnia; "Ines Carrow, a former attaché who advises the
+Aldmere Institute", not the institute), else a name opening its apposition ("its
+spokesman, Col Kasimir Jorvath"), else for a pronoun the nearest compatible name before
+it, else for "the ministry" the nearest organisation mention whose name holds that noun;
+"we" and "I" outside quotation marks are the article's own voice and name no one. Its
+`speaker` is that mention's full local name (the entities stage maps local names to
+canonical entities). With the span tagger, a cue takes a content and a source from its
+own sentence only (a quotation may stand in the sentence before its frame's).
 
 Cannot: attribute speech the parser mis-parses (a cue verb tagged as a noun), find
 attributions in non-English articles, or tell that two pronouns in one sentence refer to
@@ -32,8 +38,8 @@ different people.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,10 +76,22 @@ _PRONOUNS = {
     "we": None,
     "i": "PERSON",
 }
+_FIRST_PERSON = frozenset({"we", "i"})
 _ORG_NOUNS = re.compile(
     r"^(?:the\s+)?(ministry|department|agency|office|government|committee|service|party|"
     r"embassy|council|army|campaign|company|spokesman|spokeswoman|spokesperson)$",
     re.IGNORECASE,
+)
+# up to a comma, a parenthesis, a relative pronoun or a second speaker ("X and Y said")
+_SOURCE_HEAD = re.compile(
+    r"\s*(.*?)\s*(?=,|\(|\s(?:who|whom|whose|which|that|and)\s|$)", re.IGNORECASE | re.DOTALL
+)
+# capitalised words before a name ("Col", "Dr."), or none
+_TITLES = re.compile(r"(?:[A-Z][\w.]*\s+)*")
+# two to four capitalised words: a person's name, as in "Ines Carrow"
+_PROPER_NAME = re.compile(
+    r"(?!(?:The|A|An|This|These|Those|Its|His|Her|Their|Our|Some|Many)\b)"
+    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){1,3}"
 )
 _PARAGRAPH = re.compile(r"[^\n]+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -154,7 +172,11 @@ def find_attributions(
     if tagged is None and method == "tagger":
         (tagged,) = tag_documents([doc], method)
     if tagged is not None:
-        found = _tagged_first(text, tagged, found, regions, labelled)
+        # where sentences begin: a tagged cue takes a content and a source of its own
+        # sentence (`_nearest`)
+        sentences = doc.sents if doc.has_annotation("SENT_START") else ()
+        starts = [sentence.start_char for sentence in sentences][1:]
+        found = _tagged_first(text, tagged, found, regions, labelled, starts)
     found.sort(key=lambda f: (f.content[0], f.cue or (0, 0)))
     results: list[Attribution] = []
     seen: set[tuple[object, ...]] = set()
@@ -189,6 +211,7 @@ def _tagged_first(
     found: list[_Found],
     regions: list[tuple[int, int]],
     labelled: Sequence[_Found] = (),
+    starts: Sequence[int] = (),
 ) -> list[_Found]:
     """The tagger's attributions, with the rules' quotations where they agree, then the
     rules' quotations and transcript lines the tagger did not reach.
@@ -215,10 +238,10 @@ def _tagged_first(
     # one inside it (part of what was said), then the nearer
     linked: list[tuple[tuple[bool, int, tuple[int, int]], _Found]] = []
     for cue in tagged.cue:
-        content = _nearest(text, cue, contents)
+        content = _nearest(text, cue, contents, starts, opens)
         if content is None:
             continue
-        item = _linked(text, tagged, cue, content, sources, found, quoted, regions)
+        item = _linked(text, tagged, cue, content, sources, found, quoted, regions, starts)
         if item is not None:
             linked.append(((_within(cue, content), _gap(cue, content), cue), item))
     # one source saying one content is one attribution, whatever other cues the tagger saw
@@ -240,6 +263,7 @@ def _linked(
     found: Sequence[_Found],
     quoted: Sequence[_Found],
     regions: list[tuple[int, int]],
+    starts: Sequence[int] = (),
 ) -> _Found | None:
     """The attribution of one tagged cue and the tagged content nearest it (`_tagged_first`):
     its source the nearest tagged one (else the rules' speaker of the cue); the rules'
@@ -249,7 +273,9 @@ def _linked(
     # a source inside the content is what was said, unless the cue is inside too:
     # PolNeAR's content of `“…,” said X. “…”` is one extent around its frame
     framed = _within(cue, content)
-    source = _nearest(text, cue, [s for s in sources if framed or not _overlaps(s, content)])
+    source = _nearest(
+        text, cue, [s for s in sources if framed or not _overlaps(s, content)], starts
+    )
     ruled = next((f for f in found if f.cue is not None and _overlaps(f.cue, cue)), None)
     speaker = ruled.source if ruled is not None else None
     if source is None and speaker is not None and (framed or not _overlaps(speaker, content)):
@@ -318,19 +344,36 @@ def _unframed(
 
 
 def _nearest(
-    text: str, anchor: tuple[int, int], extents: Sequence[tuple[int, int]]
+    text: str,
+    anchor: tuple[int, int],
+    extents: Sequence[tuple[int, int]],
+    starts: Sequence[int] = (),
+    quotations: Collection[int] = (),
 ) -> tuple[int, int] | None:
-    """The extent nearest to `anchor` in its paragraph, at most `MAX_LINK_GAP` away."""
+    """The extent nearest to `anchor` in its paragraph, at most `MAX_LINK_GAP` away; with
+    `starts` (the offsets where sentences begin), in its sentence, unless the extent is a
+    quotation (it begins at one of `quotations`' offsets): `“…” The minister said this on
+    Monday.` is one attribution, `… called the reports “baseless”. Neither has addressed …`
+    is not."""
     best: tuple[int, tuple[int, int]] | None = None
     for extent in extents:
         gap = _gap(anchor, extent)
         if gap > MAX_LINK_GAP:
             continue  # (before slicing the text between: most extents are far)
-        if gap and "\n" in text[min(extent[1], anchor[1]) : max(extent[0], anchor[0])]:
+        low, high = min(extent[1], anchor[1]), max(extent[0], anchor[0])
+        if gap and "\n" in text[low:high]:
+            continue
+        if gap and extent[0] not in quotations and _sentences_apart(starts, low, high):
             continue
         if best is None or (gap, extent) < best:
             best = (gap, extent)
     return best[1] if best else None
+
+
+def _sentences_apart(starts: Sequence[int], low: int, high: int) -> bool:
+    """Whether a sentence begins (at one of the sorted `starts`) strictly between two
+    offsets."""
+    return bisect_left(starts, high) > bisect_right(starts, low)
 
 
 def _shared(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -796,7 +839,11 @@ def _record(
         cue=cue,
         content=content,
         kind=_kind(item.content, regions),
-        speaker=_speaker(text, source, mentions, previous) if source else None,
+        speaker=(
+            _speaker(text, source, mentions, previous, inside_quote(regions, source.start))
+            if source
+            else None
+        ),
     )
 
 
@@ -810,17 +857,55 @@ def _kind(content: tuple[int, int], regions: list[tuple[int, int]]) -> Attributi
 
 
 def _speaker(
-    text: str, source: Span, mentions: Sequence[Mention], previous: str | None
+    text: str,
+    source: Span,
+    mentions: Sequence[Mention],
+    previous: str | None,
+    quoted: bool = False,
 ) -> str | None:
-    """The full local name of the person or body the source span refers to."""
-    named = [m for m in mentions if source.start <= m.span.start and m.span.end <= source.end]
-    people = [m for m in named if m.label == "PERSON"]
-    bodies = [m for m in named if m.label in ("ORG", "FAC")]
+    """The full local name of the person or body the source span refers to: the head of
+    its noun phrase or the apposition naming it, not a name in a modifier of it
+    (`_source_parts`). `quoted`: the source is inside a quotation, where "we" and "I" are
+    the quoted speaker's."""
+    (head_start, head_end), apposition = _source_parts(source.text)
+    head = source.text[head_start:head_end]
+
+    def within(extent: tuple[int, int]) -> list[Mention]:
+        start, end = source.start + extent[0], source.start + extent[1]
+        return [m for m in mentions if start <= m.span.start and m.span.end <= end]
+
+    in_head = within((head_start, head_end))
+    people = [m for m in in_head if m.label == "PERSON"]
+    if people:
+        # the last of the head's names is its head noun ("Dravnia's foreign ministry
+        # spokeswoman Irina Tolmach"): the modifiers of an English noun come first
+        return people[-1].local_name
+    # "the head of the service, Gennady Lurin, said": a name opening the apposition (after
+    # titles at most) names the speaker: a person's, or any when the head is a description
+    # ("Lessaria's foreign minister, Helena Stravik": the recogniser may take a name it
+    # does not know for an organisation); not "The clip, first posted by a Telegram channel"
+    named: list[Mention] = []
+    if apposition is not None:
+        opening = source.start + apposition[0]
+        named = [
+            m
+            for m in within(apposition)
+            if m.label in ("PERSON", "ORG") and _TITLES.fullmatch(text, opening, m.span.start)
+        ]
+    described = not any(m.span.end == source.start + head_end for m in in_head)
+    named = [m for m in named if m.label == "PERSON"] or (named if described else [])
+    if named:
+        return named[0].local_name
+    if not in_head and _PROPER_NAME.fullmatch(head):
+        return head  # a name the entity recogniser missed ("Ines Carrow, a former …")
+    bodies = [m for m in in_head if m.label in ("ORG", "FAC")]
     # "Kalvo says" names its speaker; "a senior Dravnian lawmaker" does not
-    whole = [m for m in named if 2 * (m.span.end - m.span.start) >= len(source.text.strip())]
-    if people or bodies or whole:
-        return (people or bodies or whole)[0].local_name
-    word = source.text.strip().lower()
+    whole = [m for m in in_head if 2 * (m.span.end - m.span.start) >= len(head)]
+    if bodies or whole:
+        return (bodies or whole)[-1].local_name  # the head noun's, as for people
+    word = head.lower()
+    if word in _FIRST_PERSON and not quoted:
+        return None  # the article's own voice ("We found no evidence"): its outlet, no one named
     earlier = [m for m in mentions if m.span.end <= source.start]
     if word in _PRONOUNS:
         wanted = _PRONOUNS[word]
@@ -835,7 +920,7 @@ def _speaker(
             if (wanted is None and m.label in ("PERSON", "ORG")) or m.label == wanted
         ]
         return compatible[-1].local_name if compatible else None
-    noun = _ORG_NOUNS.match(source.text.strip())
+    noun = _ORG_NOUNS.match(head)
     if noun:
         word = noun.group(1).lower()
         organisations = [
@@ -843,6 +928,20 @@ def _speaker(
         ]
         return organisations[-1].local_name if organisations else None
     return None
+
+
+def _source_parts(source: str) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """The extents, in `source`, of the part that names who speaks (before an apposition,
+    a relative clause or a second speaker: "Ines Carrow, a former attaché who now advises
+    the Aldmere Institute" is Ines Carrow, not the institute) and of the apposition after
+    it (None without one), each without its edge white space."""
+    head = _SOURCE_HEAD.match(source)
+    assert head is not None  # the pattern matches any text, if only as the empty string
+    if not source.startswith(",", head.end()):
+        return head.span(1), None
+    apposition = _SOURCE_HEAD.match(source, head.end() + 1)
+    assert apposition is not None
+    return head.span(1), apposition.span(1)
 
 
 def _span(text: str, extent: tuple[int, int]) -> Span:

@@ -47,7 +47,7 @@ from storytrace.records import (
     Story,
 )
 from storytrace.reuse import content_words, sentences
-from storytrace.stance import denial_cues, stance
+from storytrace.stance import NEGATION_REACH, denial_cues, stance
 
 CLAIM_SIMILARITY = 0.75
 MIN_WORDS = 6
@@ -288,8 +288,13 @@ def _denials(
         if article is None:
             continue
         for attribution in attributions:
-            cue = attribution.cue.text if attribution.cue else ""
-            if not (denial_cues(cue) or denial_cues(attribution.content.text)):
+            # the cue read with the words before it: "has neither confirmed nor denied"
+            cue = attribution.cue
+            lead = max(0, cue.start - NEGATION_REACH) if cue else 0
+            cue_denies = cue is not None and denial_cues(
+                article.text[lead : cue.end], after=cue.start - lead
+            )
+            if not (cue_denies or denial_cues(attribution.content.text)):
                 continue
             start = min(
                 s.start for s in (attribution.source, attribution.cue, attribution.content) if s

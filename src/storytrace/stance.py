@@ -17,7 +17,9 @@ rumours", "shoots down claims"). A claim given with the sentence lets a negation
 claim itself holds ("X did not ...") count for nothing, and a claim that is itself a
 statement ("the priest says ...") is asserted, not attributed, by a text reporting that
 statement ("priest claims ..."). A negation under "may" or "might" ("may never walk
-again") or in an idiom ("has no idea") never denies ("could not" does).
+again") or in an idiom ("has no idea") never denies ("could not" does); nor does a denial
+word under a negation or a modal ("neither confirmed nor denied", "not dismissed", "could
+be dismissed").
 The cues were tuned on headlines (Emergent) and checked on article sentences, which the
 claims stage reads.
 """
@@ -169,6 +171,7 @@ _SOURCE_LABEL = re.compile(
     re.IGNORECASE,
 )
 HEDGED_PROBABILITY = 0.8  # the hedging model alone must be this sure
+NEGATION_REACH = 60  # characters before a denial word read for a negation governing it
 
 
 def _pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
@@ -210,6 +213,17 @@ _IDLE_HEDGE = re.compile(r"\bas\s+\w+\s+as\s+possible\b|\bif\s+possible\b", re.I
 _QUOTED = re.compile(
     r'"[^"]*"|\u201c[^\u201d]*\u201d|(?<!\w)[\'\u2018][^\'\u2019]*[\'\u2019](?!\w)'
 )
+# A denial word under a negation or a modal denies nothing: "has neither confirmed nor
+# denied", "did not deny", "refused to deny", "should be treated with caution but not
+# dismissed"; "each of these could be dismissed" (a possibility, which `stance` reads as
+# a hedge). Only the words just before it count: "nobody believes the fake" still denies.
+_NEGATED = re.compile(
+    r"(?:\b(?:not|never|nor|neither|cannot)|n't|\b(?:refused?|refuses|declined?|declines)\s+to"
+    r"|\b(?:could|might|may|would))"
+    r"\s+(?:(?:be|been|being|have|also|well|easily|yet|explicitly|publicly|officially|formally"
+    r"|directly|flatly|outright|confirm|confirmed|or)\s+)*$",
+    re.IGNORECASE,
+)
 _DENIER = re.compile(
     r"\b(?:deny|denies|denied|reject|rejects|rejected|dismiss|dismisses|dismissed|refute"
     r"|refutes|refuted|rebuffs?|rebuffed|calls?|called|says?|said)\b",
@@ -223,23 +237,35 @@ class StanceReading:
     cues: tuple[str, ...]
 
 
-def denial_cues(text: str, claim: str | None = None) -> list[str]:
+def denial_cues(text: str, claim: str | None = None, after: int = 0) -> list[str]:
     """The words of `text` that deny or debunk (leaving out those `claim` itself holds);
-    a bare negation is not one of them (`stance` weighs it against the claim)."""
-    return _denials(_IDLE_NEGATION.sub(" ", text), claim)
+    a bare negation is not one of them (`stance` weighs it against the claim). With
+    `after`, only the words from that offset on count: the text before it is read for
+    what governs them (a cue `denied` after "has neither confirmed nor")."""
+    return _denials(_IDLE_NEGATION.sub(_blank, text), claim, after)
 
 
-def _denials(said: str, claim: str | None) -> list[str]:
+def _blank(match: re.Match[str]) -> str:
+    """A match's characters as spaces, so that offsets into the text stay true."""
+    return " " * len(match.group(0))
+
+
+def _denials(said: str, claim: str | None, after: int = 0) -> list[str]:
     """`denial_cues` of a text whose idle negations are blanked out."""
     claim_words = set(re.findall(r"[\w']+", (claim or "").casefold()))
-    found = [m.group(0) for m in _DENIAL.finditer(said) if m.group(0).casefold() not in claim_words]
-    found += [m.group(0) for m in _MADE_UP.finditer(said)]
-    return found + [m.group(0) for m in _DISMISSED_REPORT.finditer(said)]
+    found = [
+        m.group(0)
+        for m in _DENIAL.finditer(said, after)
+        if m.group(0).casefold() not in claim_words
+        and not _NEGATED.search(said, max(0, m.start() - NEGATION_REACH), m.start())
+    ]
+    found += [m.group(0) for m in _MADE_UP.finditer(said, after)]
+    return found + [m.group(0) for m in _DISMISSED_REPORT.finditer(said, after)]
 
 
 def stance(text: str, claim: str | None = None) -> StanceReading:
     """How `text` presents its claim (see the module doc)."""
-    said = _IDLE_NEGATION.sub(" ", text)
+    said = _IDLE_NEGATION.sub(_blank, text)
     denials = _denials(said, claim)
     negations = [m.group(0) for m in _NEGATION.finditer(said)]
     if claim is not None and negations and not _NEGATION.search(claim):
