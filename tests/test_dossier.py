@@ -102,6 +102,10 @@ def test_the_markdown_dossier_tells_the_same(
     assert result.output.startswith("# storytrace dossier")
     assert "Truth Signal rewrites Meridian Herald" in result.output
     assert "a crude fake" in result.output
+    # every event is an item of its own: one date per line
+    events = result.output.split("### Events", 1)[1].split("###", 1)[0]
+    items = [line for line in events.splitlines() if line.startswith("- ")]
+    assert items and all(line.count(" — ") == 1 for line in items)
 
 
 def test_dates_known_only_to_the_month_have_no_place_on_the_day_axis() -> None:

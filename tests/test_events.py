@@ -155,3 +155,21 @@ def test_invented_countries_are_known_by_their_demonym_and_linked_across_article
     timeline = pair_timelines(events, links)
     assert timeline[0]["countries"] == ["Estrovia", "Vornland"]
     assert timeline[0]["events"][0]["copies"] == 1
+
+
+def test_an_event_stays_in_its_paragraph() -> None:
+    # a headline, its standfirst and byline, which the parser may run into the first
+    # sentence: no actor phrase or evidence reaches across the line breaks
+    text = (
+        "Norway protests after minister's deleted post\n"
+        "Oslo hands note to ambassador as Stockholm says remarks were out of context\n"
+        "Anna Berg Diplomatic correspondent\n"
+        "Norway handed a formal note of protest to Sweden's ambassador on Monday."
+    )
+    events = events_in(parse_text(text), "a1", ())
+    assert events
+    for event in events:
+        for span in (event.trigger, event.source, event.target, event.evidence):
+            assert span is None or (
+                "\n" not in span.text and text[span.start : span.end] == span.text
+            )

@@ -592,18 +592,25 @@ def _polities(doc: Any, mentions: Sequence[Mention]) -> list[Match]:
 
 
 def _event(doc: Any, text: str, article_id: str, sentence: Any, coding: Coding) -> Event:
+    # Every span stays in the trigger's paragraph: the parser may run a headline, its
+    # standfirst and byline into the first sentence as one, and an actor phrase with them.
+    at = doc[coding.trigger[0]].idx
+    paragraph = (text.rfind("\n", 0, at) + 1, _end_of_line(text, at))
+
     def span(bounds: tuple[int, int] | None) -> Span | None:
         if bounds is None:
             return None
-        start = doc[bounds[0]].idx
-        end = doc[bounds[1] - 1].idx + len(doc[bounds[1] - 1])
-        return Span(text[start:end], start, end)
+        start = max(doc[bounds[0]].idx, paragraph[0])
+        end = min(doc[bounds[1] - 1].idx + len(doc[bounds[1] - 1]), paragraph[1])
+        return _stripped(text, start, end)
 
     trigger = span(coding.trigger)
     assert trigger is not None  # a coding always has its trigger
-    evidence = Span(
-        text[sentence.start_char : sentence.end_char], sentence.start_char, sentence.end_char
+    source, target = span(coding.source), span(coding.target)
+    evidence = _stripped(
+        text, max(sentence.start_char, paragraph[0]), min(sentence.end_char, paragraph[1])
     )
+    assert evidence is not None  # it holds the trigger
     key = f"{article_id}:{trigger.start}".encode()
     return Event(
         id="v" + hashlib.sha1(key).hexdigest()[:11],
@@ -611,16 +618,32 @@ def _event(doc: Any, text: str, article_id: str, sentence: Any, coding: Coding) 
         code=coding.code,
         mode=coding.mode,
         trigger=trigger,
-        source=span(coding.source),
-        target=span(coding.target),
-        source_country=coding.source_country,
-        target_country=coding.target_country,
+        source=source,
+        target=target,
+        # a country read off an actor phrase cut away with another paragraph is not kept
+        source_country=coding.source_country if source or not coding.source else None,
+        target_country=coding.target_country if target or not coding.target else None,
         negated=coding.negated,
         hypothetical=coding.hypothetical,
         intensity=INTENSITY[coding.code],
         evidence=evidence,
         inferred=coding.inferred,
     )
+
+
+def _end_of_line(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _stripped(text: str, start: int, end: int) -> Span | None:
+    """The span of `text[start:end]` without its edge white space (None when empty)."""
+    piece = text[start:end]
+    left = len(piece) - len(piece.lstrip())
+    right = len(piece.rstrip())
+    if right <= left:
+        return None
+    return Span(piece[left:right], start + left, start + right)
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
