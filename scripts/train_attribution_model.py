@@ -47,8 +47,13 @@ MIN_FEATURE_COUNT = 2  # a feature seen once cannot generalise and only bloats t
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="../shared/data/attribution/polnear")
+    parser.add_argument(
+        "--holdout", type=int, default=0, help="leave out the last N training articles"
+    )
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the model")
     args = parser.parse_args()
     articles = load_split(Path(args.data), "train")
+    articles = articles[: len(articles) - args.holdout]
     rows: list[list[str]] = []
     labels: list[int] = []
     span_rows: dict[str, list[list[str]]] = {"source": [], "cue": [], "content": []}
@@ -107,8 +112,8 @@ def main() -> None:
         "forms": forms,
         "span_weights": span_weights,
     }
-    OUTPUT.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"{len(weights)} cue weights, {len(forms)} lexicon forms -> {OUTPUT}")
+    args.output.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"{len(weights)} cue weights, {len(forms)} lexicon forms -> {args.output}")
 
 
 def _fit(rows: list[list[str]], labels: list[int]) -> tuple[float, dict[str, float]]:

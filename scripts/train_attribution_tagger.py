@@ -56,6 +56,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--hidden", type=int, default=HIDDEN)
     parser.add_argument("--layers", type=int, default=LAYERS)
+    parser.add_argument(
+        "--output", type=Path, help="where to write the tagger (a held-out run writes none without)"
+    )
     args = parser.parse_args()
     torch.manual_seed(SEED)
     generator = np.random.default_rng(SEED)
@@ -98,9 +101,10 @@ def main() -> None:
         if held:
             line += ", held-out exact F1 " + _held_out_f1(network, vocabularies, held, held_docs)
         print(line, flush=True)
-    if held:
+    if held and args.output is None:
         print("held-out run: no artefact written")
         return
+    output = args.output or OUTPUT
     saved = {
         "source": "PolNeAR train split; scripts/train_attribution_tagger.py",
         "spacy_model": pipeline_name(nlp),
@@ -113,8 +117,8 @@ def main() -> None:
             for name, value in network.state_dict().items()
         },
     }
-    torch.save(saved, OUTPUT)
-    print(f"{sum(p.numel() for p in network.parameters())} weights -> {OUTPUT}")
+    torch.save(saved, output)
+    print(f"{sum(p.numel() for p in network.parameters())} weights -> {output}")
 
 
 def _gold_spans(article: GoldArticle) -> list[list[tuple[int, int]]]:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from spacy.tokens import DocBin
 
-from storytrace.attribution_model import inside_quote
+from storytrace.attribution_model import cue_model, inside_quote
 from storytrace.attribution_tagger import (
     CHUNK,
     TaggedRoles,
@@ -23,7 +23,9 @@ from storytrace.attribution_tagger import (
     word_extents,
 )
 from storytrace.attributions import (
+    SURE_CUE,
     _Found,
+    _surely_said,
     _tagged_first,
     find_attributions,
     quote_regions,
@@ -285,6 +287,23 @@ def test_a_tagged_cue_takes_no_content_or_source_from_another_sentence() -> None
     tagged = TaggedRoles((_extent(text, "Officials"),), (cue,), (content,))
     (found,) = _tagged_first(text, tagged, [], [], (), starts)
     assert found.source is None
+
+
+def test_the_rules_keep_a_cue_the_tagger_missed_when_the_cue_model_is_sure_of_it() -> None:
+    text = "The minister said the talks had failed. The river flooded the town."
+    doc = spacy_pipeline()(text)
+    said = _Found(
+        _extent(text, "The minister"), _extent(text, "said"), _extent(text, "the talks had failed")
+    )
+    flooded = _Found(
+        _extent(text, "The river"), _extent(text, "flooded"), _extent(text, "the town")
+    )
+    assert cue_model().cue_probability(doc, doc[2], []) >= SURE_CUE  # "said"
+    assert _surely_said(doc, [], [said, flooded], []) == [said]  # "flooded": far from sure
+    # nothing the join kept is read twice: not its cue, not its content
+    kept = _Found(None, None, _extent(text, "talks had failed"))
+    assert _surely_said(doc, [], [said], [kept]) == []
+    assert _surely_said(doc, [], [said], [_Found(None, _extent(text, "said"), (0, 3))]) == []
 
 
 def test_tagged_spans_stop_at_paragraphs_and_a_content_opening_with_its_frame_is_not_taken() -> (

@@ -68,12 +68,16 @@ class AttributionModel:
         score = self.bias + sum(self.weights.get(feature, 0.0) for feature in features)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
+    def cue_probability(self, doc: Any, token: Any, regions: Sequence[tuple[int, int]]) -> float:
+        """How likely the model finds `token` to head a cue."""
+        return self.probability(cue_features(doc, token, regions))
+
     def is_cue(self, doc: Any, token: Any, regions: Sequence[tuple[int, int]], method: str) -> bool:
         if token.pos_ not in CANDIDATE_TAGS:
             return False
         if method == "lexicon":
             return bool(token.lower_ in self.forms)
-        if self.probability(cue_features(doc, token, regions)) >= self.threshold:
+        if self.cue_probability(doc, token, regions) >= self.threshold:
             return True
         # a speech verb right beside a quotation frames it, whatever its syntax
         # (`is reportedly heard saying “…”`), and so does one with a that-clause (`is
