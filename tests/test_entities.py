@@ -115,6 +115,29 @@ def test_spacy_mentions_link_surnames_and_keep_roles() -> None:
     )
 
 
+def test_a_name_after_a_persons_title_is_a_person() -> None:
+    # the small model takes names it has never seen for organisations; a title or role
+    # before the name, or as its apposition, says it is a person's
+    texts = {
+        "Foreign ministry spokeswoman Irina Tolmach told a briefing the reports were false.": (
+            "Irina Tolmach"
+        ),
+        "Lessaria's foreign minister, Helena Stravik, said the matter would be raised.": (
+            "Helena Stravik"
+        ),
+        "Irina Tolmach, the ministry's spokeswoman, said it was false.": "Irina Tolmach",
+    }
+    for number, (text, name) in enumerate(texts.items()):
+        article = Article(id=f"a{number}", source="s", text=text, content_hash="h", language="en")
+        labels = {m.span.text: m.label for m in mentions(article, Settings(workers=1))}
+        assert labels[name] == "PERSON", labels
+    # an organisation keeps its label
+    text = "The ministry and the Continental Security Council will meet on Friday."
+    article = Article(id="b", source="s", text=text, content_hash="h", language="en")
+    labels = {m.span.text: m.label for m in mentions(article, Settings(workers=1))}
+    assert labels.get("Continental Security Council", "ORG") == "ORG"
+
+
 def test_names_a_text_gives_a_place_join_it() -> None:
     text = (
         "The Lessarian capital changed its name from Kalvograd to Kalvo in 1994. Kalvo "

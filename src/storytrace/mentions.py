@@ -6,7 +6,9 @@ Volkhonskiy") through the name matcher's romanisation folding, and surname-only 
 the NER missed are added by searching the text for the surname. Each person mention keeps
 the roles and titles that the sentence gives it: the words before the name in its noun
 phrase ("Lessarian defence ministry spokesman Colonel") and its apposition ("a deputy of
-the Dravnian State Assembly").
+the Dravnian State Assembly"). A name of two words or more that follows a person's title or
+role, or stands in apposition with one ("spokeswoman Irina Tolmach", "the foreign minister,
+Helena Stravik"), is a person's whatever label the small model gave it (`_titled`).
 
 Cannot: resolve pronouns (the attributions stage does), link "the ministry" to a named
 ministry, or read non-English articles (they give no mentions).
@@ -24,6 +26,15 @@ from storytrace.records import Article, Mention, Span
 from storytrace.settings import Settings
 
 LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+# titles and role nouns that come right before a person's name (or head its apposition)
+PERSON_TITLES = frozenset(
+    "mr mrs ms miss dr prof sir dame col colonel gen general lt lieutenant capt captain sgt"
+    " sergeant maj major adm admiral cmdr commander rep sen senator gov governor mayor judge"
+    " president minister premier chancellor ambassador envoy spokesman spokeswoman"
+    " spokesperson secretary chairman chairwoman deputy lawmaker mp researcher analyst"
+    " professor correspondent reporter journalist attaché attache diplomat activist lawyer"
+    " prosecutor".split()
+)
 _MAX_CHARS = 100_000  # spaCy's cost grows with length; news articles are far shorter
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -77,8 +88,26 @@ def _mention(article_id: str, entity: Any) -> Mention | None:
     if not text or not any(ch.isalpha() for ch in text):
         return None
     start = entity.start_char + entity.text.index(text)
-    roles = _roles(entity) if entity.label_ == "PERSON" else ()
-    return Mention(article_id, Span(text, start, start + len(text)), entity.label_, text, roles)
+    label = "PERSON" if _titled(entity) else entity.label_
+    roles = _roles(entity) if label == "PERSON" else ()
+    return Mention(article_id, Span(text, start, start + len(text)), label, text, roles)
+
+
+def _titled(entity: Any) -> bool:
+    """Whether a name of two words or more the model took for something else follows a
+    person's title or role ("spokeswoman Irina Tolmach", "Col Kasimir Jorvath"), has one as
+    its apposition ("Irina Tolmach, the ministry's spokeswoman") or is one's apposition
+    ("the foreign minister, Helena Stravik"): the small model labels
+    names it has never seen as organisations or places, and their speakers were lost."""
+    if entity.label_ == "PERSON" or len(entity) < 2 or not all(t.is_title for t in entity):
+        return False
+    before = entity.doc[entity.start - 1] if entity.start > 0 else None
+    if before is not None and before.lower_.rstrip(".") in PERSON_TITLES:
+        return True
+    root = entity.root
+    if root.dep_ == "appos" and root.head.lower_ in PERSON_TITLES:
+        return True  # "the foreign minister, Helena Stravik,"
+    return any(child.dep_ == "appos" and child.lower_ in PERSON_TITLES for child in root.rights)
 
 
 def _roles(entity: Any) -> tuple[str, ...]:
