@@ -193,6 +193,26 @@ def test_a_negated_or_possible_denial_denies_nothing() -> None:
     assert index.denials == ()
 
 
+def test_a_denial_in_the_articles_own_voice_is_its_outlets() -> None:
+    text = 'We found no evidence that the pier closed. "We deny it," the mayor said.'
+    ours = Attribution(
+        "t1", "adesk", Span("We", 0, 2), Span("found", 3, 8), Span(text[9:41], 9, 41), "indirect"
+    )
+    quoted = text.index('"We')
+    theirs = Attribution(
+        "t2",
+        "adesk",
+        Span("We", quoted + 1, quoted + 3),
+        Span("deny", quoted + 4, quoted + 8),
+        Span("it", quoted + 9, quoted + 11),
+        "indirect",
+    )
+    index = claims(
+        [article("desk", text)], [], [ours, theirs], ProvenanceIndex((), (), ()), [], {}, encoder
+    )
+    assert sorted(d.denier or "" for d in index.denials) == ["We", "desk"]
+
+
 def test_only_sentences_with_a_partner_in_another_article_are_encoded() -> None:
     """The word test comes before the vectors: the pairs are those an all-pairs comparison
     of the vectors gives, and a sentence sharing no two content words with a sentence of

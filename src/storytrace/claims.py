@@ -31,6 +31,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from storytrace.attribution_model import inside_quote
+from storytrace.attributions import quote_regions
 from storytrace.candidates import DisjointSets
 from storytrace.models import Encoder, NeedsVectors, encode_texts, encode_together
 from storytrace.provenance import ProvenanceIndex
@@ -306,8 +308,10 @@ def _denials(
             claim_id = next(
                 (c for s, c in claim_at[article_id] if s.start < end and start < s.end), None
             )
-            denier = attribution.speaker or (
-                attribution.source.text if attribution.source else None
+            denier = (
+                attribution.speaker
+                or _own_voice(article, attribution)
+                or (attribution.source.text if attribution.source else None)
             )
             entity = (
                 entity_of.get((article_id, attribution.speaker)) if attribution.speaker else None
@@ -325,6 +329,17 @@ def _denials(
                 )
             )
     return denials
+
+
+def _own_voice(article: Article, attribution: Attribution) -> str | None:
+    """The outlet, for an attribution to "we" or "I" outside quotation marks: the article's
+    own voice ("We found no evidence supporting either date", a fact-checker's)."""
+    source = attribution.source
+    if source is None or source.text.strip().lower() not in ("we", "i"):
+        return None
+    if inside_quote(quote_regions(article.text), source.start):
+        return None
+    return article.outlet
 
 
 def claim_from_dict(data: Mapping[str, Any]) -> Claim:
