@@ -97,8 +97,8 @@ def _titled(entity: Any) -> bool:
     """Whether a name of two words or more the model took for something else follows a
     person's title or role ("spokeswoman Irina Tolmach", "Col Kasimir Jorvath"), has one as
     its apposition ("Irina Tolmach, the ministry's spokeswoman") or is one's apposition
-    ("the foreign minister, Helena Stravik"): the small model labels
-    names it has never seen as organisations or places, and their speakers were lost."""
+    ("the foreign minister, Helena Stravik"): the small model labels names it has never
+    seen as organisations or places, and their quotes lost their speaker."""
     if entity.label_ == "PERSON" or len(entity) < 2 or not all(t.is_title for t in entity):
         return False
     before = entity.doc[entity.start - 1] if entity.start > 0 else None
