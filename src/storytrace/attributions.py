@@ -226,14 +226,15 @@ def _tagged_first(
     the parse's subtrees; the rules read a quotation's extent and frame exactly (`“…,” the
     colonel said on Tuesday`: the tagger may run on into the frame, or its cue into `on`),
     and a quotation reopened at each paragraph or standing in its own paragraph. Each
-    tagged cue takes the nearest tagged content and source beside it; a tagged content that
-    shares most of its words with a quotation the rules attributed becomes that quotation,
-    with the rules' cue and source where the tagger's overlap them. Tagged spans stop at
-    paragraph breaks; a cue without a tagged source takes the rules' speaker of that cue; a
-    content run on into its frame is cut to its quotation (`_unframed`); one run into its
-    own cue, opening with its own frame, or whose edges the tagger is unsure of
-    (`TaggedRoles.unsure`) gives way to the rules' reading of that cue; and one source
-    saying one content is one attribution."""
+    tagged cue takes the nearest tagged content and source beside it in its sentence
+    (`starts`, where sentences begin; a quotation may stand in the sentence before); a
+    tagged content that shares most of its words with a quotation the rules attributed
+    becomes that quotation, with the rules' cue and source where the tagger's overlap them.
+    Tagged spans stop at paragraph breaks; a cue without a tagged source takes the rules'
+    speaker of that cue; a content run on into its frame is cut to its quotation
+    (`_unframed`); one run into its own cue, opening with its own frame, or whose edges the
+    tagger is unsure of (`TaggedRoles.unsure`) gives way to the rules' reading of that cue;
+    and one source saying one content is one attribution."""
     opens, closes = {r[0] for r in regions}, {r[1] for r in regions}
     # quotations: one, or one reopened at each paragraph, or without a cue (own paragraph);
     # and a transcript's lines after their speaker labels (`labelled`, `TAPPER: …`)
