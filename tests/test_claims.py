@@ -172,6 +172,13 @@ def test_a_negated_or_possible_denial_denies_nothing() -> None:
     assert denial_cues("The clip should be treated with caution but not dismissed.") == []
     assert denial_cues("The ministry refused to deny that talks took place.") == []
     assert stance("Individually, each of these could be dismissed.").stance == "hedged"
+    # not confirming is a hedge, not a denial, with or without the claim
+    unconfirmed = "The service has neither confirmed nor denied that it intercepted the message."
+    assert stance(unconfirmed).stance == "hedged"
+    claim = "Police arrested the mayor"
+    assert stance("Police have not confirmed the arrest of the mayor", claim).stance == "hedged"
+    assert stance("Police did not arrest the mayor", claim).stance == "disputed"
+    assert stance("Reuters could not independently verify the footage.").stance == "hedged"
     # only the words just before the denial word govern it
     assert denial_cues("Nobody in the ministry believes the fake story.") == ["fake"]
     assert stance("It is not true, the ministry said.").stance == "denied"

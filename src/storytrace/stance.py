@@ -3,8 +3,9 @@
 - `denied`: it reports a denial or debunks the claim ("calls it fake", "hoax", "entirely
   baseless", "rejected the notion", "no evidence");
 - `hedged`: it reports the claim without standing behind it ("reportedly", "allegedly",
-  "purportedly", "if true", "unclear", a question anywhere in it but inside a quotation, the
-  hedging model's uncertainty);
+  "purportedly", "if true", "unclear", "has not confirmed", "could not independently
+  verify", a question anywhere in it but inside a quotation, the hedging model's
+  uncertainty);
 - `attributed`: it gives the claim as someone's ("according to a Telegram channel",
   "X says", "X claims", a headline's "Officials: ..." or "... - source");
 - `asserted`: it states the claim as fact.
@@ -141,6 +142,14 @@ HEDGE_CUES = (
     "said to be",
     "believed to",
 )
+# Not confirming is not standing behind it: "has neither confirmed nor denied", "declined to
+# confirm", "could not independently verify", "has not been verified".
+_UNCONFIRMED = re.compile(
+    r"\b(?:neither\s+confirm(?:ed|s)?\s+nor\s+den(?:y|ied|ies)"
+    r"|(?:not|n't|never|declined\s+to|refused\s+to|unable\s+to)\s+(?:be\s+|been\s+|yet\s+)?"
+    r"(?:independently\s+)?(?:confirm(?:ed|s)?|verif(?:y|ied|ies))\b)",
+    re.IGNORECASE,
+)
 ATTRIBUTION_CUES = (
     "according to",
     "says",
@@ -265,7 +274,7 @@ def _denials(said: str, claim: str | None, after: int = 0) -> list[str]:
 
 def stance(text: str, claim: str | None = None) -> StanceReading:
     """How `text` presents its claim (see the module doc)."""
-    said = _IDLE_NEGATION.sub(_blank, text)
+    said = _UNCONFIRMED.sub(_blank, _IDLE_NEGATION.sub(_blank, text))  # hedges, not denials
     denials = _denials(said, claim)
     negations = [m.group(0) for m in _NEGATION.finditer(said)]
     if claim is not None and negations and not _NEGATION.search(claim):
@@ -276,6 +285,7 @@ def stance(text: str, claim: str | None = None) -> StanceReading:
         kind: Stance = "denied" if denier else "disputed"
         return StanceReading(kind, tuple(dict.fromkeys(denials)))
     hedges = [m.group(0) for m in _HEDGE.finditer(_IDLE_HEDGE.sub(" ", text))]
+    hedges += [m.group(0) for m in _UNCONFIRMED.finditer(text)]
     if "?" in _QUOTED.sub(" ", text):
         hedges.append("?")
     if hedges or uncertainty(text) >= HEDGED_PROBABILITY:
