@@ -181,6 +181,9 @@ def test_a_negated_or_possible_denial_denies_nothing() -> None:
     assert stance("Reuters could not independently verify the footage.").stance == "hedged"
     # only the words just before the denial word govern it
     assert denial_cues("Nobody in the ministry believes the fake story.") == ["fake"]
+    # what the speaker was told is someone else's denial
+    assert denial_cues("We were told it was a mistake. Now we are told it is a fake.") == []
+    assert denial_cues("We were told so. It is a fake.") == ["fake"]
     assert stance("It is not true, the ministry said.").stance == "denied"
     # a cue read with the words before it in the article
     text = "The service has neither confirmed nor denied that it intercepted the message."

@@ -233,6 +233,10 @@ _NEGATED = re.compile(
     r"|directly|flatly|outright|confirm|confirmed|or)\s+)*$",
     re.IGNORECASE,
 )
+# A denial word after a passive "told" in its sentence is what someone else said: "We were
+# told the post was a mistake. Now we are told the recording is a fake" reports two denials
+# the speaker doubts.
+_TOLD = re.compile(r"\b(?:am|is|are|was|were|been|being)\s+told\b[^.!?]*$", re.IGNORECASE)
 _DENIER = re.compile(
     r"\b(?:deny|denies|denied|reject|rejects|rejected|dismiss|dismisses|dismissed|refute"
     r"|refutes|refuted|rebuffs?|rebuffed|calls?|called|says?|said)\b",
@@ -267,6 +271,7 @@ def _denials(said: str, claim: str | None, after: int = 0) -> list[str]:
         for m in _DENIAL.finditer(said, after)
         if m.group(0).casefold() not in claim_words
         and not _NEGATED.search(said, max(0, m.start() - NEGATION_REACH), m.start())
+        and not _TOLD.search(said, max(0, m.start() - 2 * NEGATION_REACH), m.start())
     ]
     found += [m.group(0) for m in _MADE_UP.finditer(said, after)]
     return found + [m.group(0) for m in _DISMISSED_REPORT.finditer(said, after)]
