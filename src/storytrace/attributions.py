@@ -76,7 +76,7 @@ _PRONOUNS = {
     "we": None,
     "i": "PERSON",
 }
-_FIRST_PERSON = frozenset({"we", "i"})
+FIRST_PERSON = frozenset({"we", "i"})  # outside quotation marks: the article's own voice
 _ORG_NOUNS = re.compile(
     r"^(?:the\s+)?(ministry|department|agency|office|government|committee|service|party|"
     r"embassy|council|army|campaign|company|spokesman|spokeswoman|spokesperson)$",
@@ -933,7 +933,7 @@ def _speaker(
     if bodies or whole:
         return (bodies or whole)[-1].local_name  # the head noun's, as for people
     word = head.lower()
-    if word in _FIRST_PERSON and not quoted:
+    if word in FIRST_PERSON and not quoted:
         return None  # the article's own voice ("We found no evidence"): its outlet, no one named
     earlier = [m for m in mentions if m.span.end <= source.start]
     if word in _PRONOUNS:

@@ -32,7 +32,7 @@ from scipy import sparse
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from storytrace.attribution_model import inside_quote
-from storytrace.attributions import quote_regions
+from storytrace.attributions import FIRST_PERSON, quote_regions
 from storytrace.candidates import DisjointSets
 from storytrace.models import Encoder, NeedsVectors, encode_texts, encode_together
 from storytrace.provenance import ProvenanceIndex
@@ -335,7 +335,7 @@ def _own_voice(article: Article, attribution: Attribution) -> str | None:
     """The outlet, for an attribution to "we" or "I" outside quotation marks: the article's
     own voice ("We found no evidence supporting either date", a fact-checker's)."""
     source = attribution.source
-    if source is None or source.text.strip().lower() not in ("we", "i"):
+    if source is None or source.text.strip().lower() not in FIRST_PERSON:
         return None
     if inside_quote(quote_regions(article.text), source.start):
         return None
