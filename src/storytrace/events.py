@@ -632,6 +632,7 @@ def _event(doc: Any, text: str, article_id: str, sentence: Any, coding: Coding) 
 
 
 def _end_of_line(text: str, at: int) -> int:
+    """The offset of the line break after `at` (the text's end when there is none)."""
     end = text.find("\n", at)
     return len(text) if end < 0 else end
 

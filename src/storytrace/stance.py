@@ -181,6 +181,7 @@ _SOURCE_LABEL = re.compile(
 )
 HEDGED_PROBABILITY = 0.8  # the hedging model alone must be this sure
 NEGATION_REACH = 60  # characters before a denial word read for a negation governing it
+REPORT_REACH = 120  # characters before a denial word read for a passive "told" (`_TOLD`)
 
 
 def _pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
@@ -271,7 +272,7 @@ def _denials(said: str, claim: str | None, after: int = 0) -> list[str]:
         for m in _DENIAL.finditer(said, after)
         if m.group(0).casefold() not in claim_words
         and not _NEGATED.search(said, max(0, m.start() - NEGATION_REACH), m.start())
-        and not _TOLD.search(said, max(0, m.start() - 2 * NEGATION_REACH), m.start())
+        and not _TOLD.search(said, max(0, m.start() - REPORT_REACH), m.start())
     ]
     found += [m.group(0) for m in _MADE_UP.finditer(said, after)]
     return found + [m.group(0) for m in _DISMISSED_REPORT.finditer(said, after)]
